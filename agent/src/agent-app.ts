@@ -1,0 +1,101 @@
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import type { AgentConfig } from "./config/load-config.js";
+import { agentInfo, readStaticFacts } from "./agent-info.js";
+import type { Logger } from "./logging.js";
+import { REAL_HOST, type HostPaths } from "./metrics/family.js";
+import { createCollectors } from "./platform-collectors.js";
+import type { MetricFamily } from "./protocol.js";
+import { METRIC_FAMILIES, XMLRPC_METHODS } from "./protocol.js";
+import { Sampler } from "./sampler.js";
+import { createAllowlist } from "./server/allowlist.js";
+import { Dispatcher, expectParams } from "./server/dispatcher.js";
+import { createTransport } from "./server/http-transport.js";
+import { rateLimited } from "./server/rate-limited-log.js";
+import { createTokenCheck } from "./server/token-auth.js";
+import { FAULT, XmlRpcFault, type XmlRpcValue } from "./xmlrpc/index.js";
+
+export interface RunningAgent {
+  url: string;
+  port: number;
+  sampler: Sampler;
+  stop(): Promise<void>;
+}
+
+/** Wires config, sampler, dispatcher and transport together, takes the first sample, then listens. */
+export async function startAgent(config: AgentConfig, logger: Logger, paths: HostPaths = REAL_HOST): Promise<RunningAgent> {
+  const facts = await readStaticFacts(config.name);
+  const enabled = Object.fromEntries(
+    METRIC_FAMILIES.map((family) => [family, config.metrics[`enable_${family}`]]),
+  ) as Record<MetricFamily, boolean>;
+  const sampler = new Sampler({
+    collectors: createCollectors(paths, config),
+    enabled,
+    intervalMs: config.check_interval * 1000,
+    agentInfo: () => agentInfo(facts),
+    onSampleError: (family, error) => logger.warn(`metric family ${family} failed: ${error.message}`),
+  });
+  await sampler.start();
+
+  const dispatcher = new Dispatcher(
+    {
+      ping: { help: XMLRPC_METHODS.ping, handler: (params) => (expectParams(params, 0), "pong") },
+      get_metrics: {
+        help: XMLRPC_METHODS.get_metrics,
+        handler: (params) => {
+          expectParams(params, 0);
+          const snapshot = sampler.latest();
+          if (snapshot === undefined) throw new XmlRpcFault(FAULT.INTERNAL_ERROR, "no snapshot yet");
+          return snapshot as unknown as XmlRpcValue;
+        },
+      },
+    },
+    {
+      fault: (method, code, message) => logger.info(`fault ${code} for ${method}: ${message}`),
+      internalError: (method, error) => logger.error(`internal error in ${method}`, { error: String(error) }),
+    },
+  );
+
+  const logRefused = rateLimited(10, 60_000, (message) => logger.warn(message));
+  const server = createTransport({
+    allowlist: createAllowlist(config.security.allowed_ips),
+    maxBodyBytes: config.max_body_bytes,
+    maxConnections: config.max_connections,
+    tls:
+      config.tls.cert_file !== undefined && config.tls.key_file !== undefined
+        ? { cert: readFileSync(config.tls.cert_file), key: readFileSync(config.tls.key_file) }
+        : undefined,
+    checkToken: config.token === undefined ? undefined : createTokenCheck(config.token),
+    handle: (body) => dispatcher.handle(body),
+    onRefused: (address) => logRefused(`refused connection from ${address ?? "unknown"} (not in security.allowed_ips)`),
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const scheme = config.tls.cert_file === undefined ? "http" : "https";
+  const shownHost = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `${scheme}://${shownHost}:${port}/`;
+
+  return {
+    url,
+    port,
+    sampler,
+    stop: async () => {
+      sampler.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, 2_000).unref();
+      });
+    },
+  };
+}

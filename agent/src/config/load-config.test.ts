@@ -1,0 +1,97 @@
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "./config-error.js";
+import { parseAgentConfig } from "./load-config.js";
+
+function problemsOf(input: unknown): string[] {
+  try {
+    parseAgentConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("agent config", () => {
+  it("fills in DESIGN.md's defaults", () => {
+    const config = parseAgentConfig({});
+    expect(config).toMatchObject({
+      host: "0.0.0.0",
+      port: 8000,
+      check_interval: 5,
+      log_level: "info",
+      log_file: null,
+      max_body_bytes: 65536,
+      metrics: { enable_cpu: true, enable_security: true },
+      security: {
+        allowed_ips: ["127.0.0.1", "::1"],
+        require_auth: false,
+        auth_log_paths: ["/var/log/auth.log", "/var/log/secure"],
+        suspicious_dirs: ["/tmp", "/var/tmp", "/dev/shm"],
+        ssh_window_s: 900,
+        ssh_failed_threshold: 10,
+      },
+    });
+    expect(config.token).toBeUndefined();
+    expect(Object.isFrozen(config.security.allowed_ips)).toBe(true);
+  });
+
+  it("accepts a seed config with Python log level names", () => {
+    const config = parseAgentConfig({
+      host: "0.0.0.0",
+      port: 8000,
+      check_interval: 10,
+      log_level: "WARNING",
+      log_file: "/var/log/hostwatch/agent.log",
+      metrics: { enable_temperature: false },
+      security: { allowed_ips: ["192.168.1.0/24", "10.0.0.5"], require_auth: false },
+    });
+    expect(config.log_level).toBe("warn");
+    expect(config.metrics.enable_temperature).toBe(false);
+  });
+
+  it("applies command-line overrides", () => {
+    expect(parseAgentConfig({ port: 9000 }, { host: "127.0.0.1", port: 0 })).toMatchObject({ host: "127.0.0.1", port: 0 });
+  });
+
+  it("lists every problem with the key that has it", () => {
+    const problems = problemsOf({
+      port: 70000,
+      check_interval: "5",
+      log_level: "loud",
+      metrics: { enable_gpu: true },
+      security: { allowed_ips: ["10.0.0.0/8", "300.1.1.1", "::1/129"], require_auth: true },
+      tls: { cert_file: "/etc/cert.pem" },
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^port: .*65535/),
+        expect.stringMatching(/^check_interval: .*expected number/),
+        expect.stringMatching(/^log_level: unknown log level "loud"/),
+        "metrics.enable_gpu: unknown key",
+        'security.allowed_ips[1]: not an IP address or CIDR (got "300.1.1.1")',
+        'security.allowed_ips[2]: not an IP address or CIDR (got "::1/129")',
+      ]),
+    );
+  });
+
+  it("needs a token when auth is required, and TLS needs both files", () => {
+    expect(problemsOf({ security: { require_auth: true } })).toEqual([
+      "security.token: require_auth is true but neither security.token nor security.token_file is set",
+    ]);
+    expect(problemsOf({ tls: { cert_file: "/c.pem" } })).toEqual(["tls.key_file: TLS needs both tls.cert_file and tls.key_file"]);
+  });
+
+  it("reads the token from a private token file and refuses a world-readable one", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "hostwatch-token-"));
+    const file = path.join(dir, "token");
+    writeFileSync(file, "0123456789abcdef0123\n", { mode: 0o600 });
+    const config = parseAgentConfig({ security: { require_auth: true, token_file: file } });
+    expect(config.token).toBe("0123456789abcdef0123");
+    chmodSync(file, 0o644);
+    expect(problemsOf({ security: { require_auth: true, token_file: file } })[0]).toMatch(/world-readable/);
+  });
+});

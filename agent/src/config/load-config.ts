@@ -1,0 +1,81 @@
+import { readFileSync, statSync } from "node:fs";
+import { hostname } from "node:os";
+import path from "node:path";
+import { ConfigError, describeIssues } from "./config-error.js";
+import { agentConfigSchema, type ParsedAgentConfig } from "./schema.js";
+
+export interface AgentConfig extends Omit<ParsedAgentConfig, "state_dir" | "name"> {
+  name: string;
+  state_dir: string;
+  /** The shared token from security.token or security.token_file; undefined when auth is off. */
+  token: string | undefined;
+}
+
+export interface ConfigOverrides {
+  host?: string | undefined;
+  port?: number | undefined;
+}
+
+export function readJsonFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Validates once, lists every problem, and returns a frozen config with defaults filled in. */
+export function parseAgentConfig(input: unknown, overrides: ConfigOverrides = {}): AgentConfig {
+  const result = agentConfigSchema.safeParse(input ?? {});
+  if (!result.success) {
+    const problems = describeIssues(result.error.issues, input);
+    throw new ConfigError(`invalid agent config:\n  ${problems.join("\n  ")}`, problems);
+  }
+  const parsed = result.data;
+  const security = parsed.security;
+  const token = security.require_auth ? loadToken(security.token, security.token_file) : undefined;
+  const config: AgentConfig = {
+    ...parsed,
+    host: overrides.host ?? parsed.host,
+    port: overrides.port ?? parsed.port,
+    name: parsed.name ?? hostname(),
+    state_dir: parsed.state_dir ?? process.env.STATE_DIRECTORY ?? path.resolve("var/agent"),
+    token,
+  };
+  return deepFreeze(config);
+}
+
+export function loadAgentConfig(file: string | undefined, overrides: ConfigOverrides = {}): AgentConfig {
+  return parseAgentConfig(file === undefined ? {} : readJsonFile(file), overrides);
+}
+
+function loadToken(inline: string | undefined, file: string | undefined): string {
+  if (inline !== undefined) return inline;
+  if (file === undefined) throw new ConfigError("security.token: required when require_auth is true");
+  let token: string;
+  try {
+    if ((statSync(file).mode & 0o004) !== 0) {
+      throw new ConfigError(`security.token_file: ${file} is world-readable; chmod 600 it`);
+    }
+    token = readFileSync(file, "utf8").trim();
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(`security.token_file: cannot read ${file}: ${(error as Error).message}`);
+  }
+  if (token.length < 16) throw new ConfigError(`security.token_file: the token in ${file} is shorter than 16 characters`);
+  return token;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { startAgent } from "./agent-app.js";
+import { ConfigError } from "./config/config-error.js";
+import { loadAgentConfig, type AgentConfig } from "./config/load-config.js";
+import { closeLogger, createLogger } from "./logging.js";
+
+const EXIT_CONFIG = 2;
+
+async function main(): Promise<void> {
+  const argv = await yargs(hideBin(process.argv))
+    .scriptName("hostwatch-agent")
+    .usage("$0 [--config FILE] [--host ADDR] [--port N] [--check-config]\n\nServes this host's metrics over XML-RPC (ping, get_metrics).")
+    .option("config", { alias: "c", type: "string", describe: "JSON config file (see config/agent.example.json); defaults apply without one" })
+    .option("host", { type: "string", describe: "listen address, overrides the config's host" })
+    .option("port", { type: "number", describe: "listen port, overrides the config's port (0 = any free port)" })
+    .option("check-config", { type: "boolean", default: false, describe: "validate the config and exit" })
+    .strict()
+    .help()
+    .version()
+    .parse();
+
+  let config: AgentConfig;
+  try {
+    config = loadAgentConfig(argv.config, { host: argv.host, port: argv.port });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`hostwatch-agent: ${error.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    throw error;
+  }
+  if (argv.checkConfig) {
+    process.stdout.write(`${argv.config ?? "(defaults)"}: config OK\n`);
+    return;
+  }
+
+  const logger = createLogger({
+    level: config.log_level,
+    file: config.log_file,
+    maxSize: config.log_max_size,
+    maxFiles: config.log_max_files,
+    label: "hostwatch-agent",
+  });
+  const agent = await startAgent(config, logger);
+  logger.info(`listening on ${agent.url} (allowed: ${config.security.allowed_ips.join(", ")}; auth ${config.token === undefined ? "off" : "on"})`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received, stopping`);
+    void agent
+      .stop()
+      .then(() => logger.info("stopped"))
+      .then(() => closeLogger(logger))
+      .then(() => process.exit(0));
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`hostwatch-agent: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,221 @@
+/**
+ * The get_metrics wire contract (DESIGN.md §2). The agent owns it; the collector and the
+ * visualizer import these types. Field names are snake_case with the unit in the name.
+ *
+ * Wire types: every field ending in _bytes, _per_s, _percent, _celsius or _s, and the load
+ * averages, is sent as <double>; counts, pids and ports as <int>; null as <nil/>.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+export interface AgentInfo {
+  name: string;
+  hostname: string;
+  version: string;
+  platform: string;
+  os: string;
+  kernel: string;
+  arch: string;
+  uptime_s: number;
+  boot_time: string;
+}
+
+export interface CpuMetrics {
+  usage_percent: number;
+  user_percent: number;
+  system_percent: number;
+  iowait_percent: number;
+  steal_percent: number;
+  per_core_percent: number[];
+  count: number;
+}
+
+export interface LoadMetrics {
+  load_1: number;
+  load_5: number;
+  load_15: number;
+}
+
+export interface TemperatureSensor {
+  label: string;
+  celsius: number;
+}
+
+export interface TemperatureMetrics {
+  /** null when the host has no CPU sensor. */
+  cpu_celsius: number | null;
+  max_celsius: number | null;
+  sensors: TemperatureSensor[];
+}
+
+export interface MemoryMetrics {
+  total_bytes: number;
+  used_bytes: number;
+  available_bytes: number;
+  usage_percent: number;
+  swap_total_bytes: number;
+  swap_used_bytes: number;
+  swap_percent: number;
+}
+
+export interface DiskMetrics {
+  mount: string;
+  device: string;
+  fstype: string;
+  total_bytes: number;
+  used_bytes: number;
+  usage_percent: number;
+  inodes_percent: number | null;
+}
+
+export interface DiskIoMetrics {
+  read_bytes_per_s: number;
+  write_bytes_per_s: number;
+  read_ops_per_s: number;
+  write_ops_per_s: number;
+}
+
+export interface InterfaceMetrics {
+  name: string;
+  rx_bytes_per_s: number;
+  tx_bytes_per_s: number;
+}
+
+export interface NetworkMetrics {
+  rx_bytes_per_s: number;
+  tx_bytes_per_s: number;
+  rx_errors: number;
+  tx_errors: number;
+  interfaces: InterfaceMetrics[];
+  tcp_connections: number;
+}
+
+export interface ProcessMemoryEntry {
+  pid: number;
+  name: string;
+  user: string;
+  memory_percent: number;
+  rss_bytes: number;
+}
+
+export interface ProcessCpuEntry {
+  pid: number;
+  name: string;
+  user: string;
+  cpu_percent: number;
+}
+
+export interface ProcessMetrics {
+  count: number;
+  running: number;
+  top_memory: ProcessMemoryEntry[];
+  top_cpu: ProcessCpuEntry[];
+}
+
+export type SecurityStatus = "ok" | "warning" | "critical" | "unavailable";
+
+export interface SuspiciousProcess {
+  pid: number;
+  name: string;
+  user: string;
+  exe: string;
+  reason: string;
+}
+
+export interface SshSource {
+  ip: string;
+  count: number;
+  users: string[];
+}
+
+export interface SshFailedLogins {
+  window_s: number;
+  total: number;
+  sources: SshSource[];
+}
+
+export interface UnexpectedListener {
+  proto: string;
+  address: string;
+  port: number;
+  pid: number | null;
+  process: string | null;
+}
+
+export interface SecurityCheck {
+  name: string;
+  available: boolean;
+  detail: string;
+}
+
+export interface SecurityMetrics {
+  status: SecurityStatus;
+  issue_count: number;
+  suspicious_processes: SuspiciousProcess[];
+  ssh_failed_logins: SshFailedLogins;
+  unexpected_listeners: UnexpectedListener[];
+  checks: SecurityCheck[];
+}
+
+export interface FamilyStatus {
+  name: string;
+  ok: boolean;
+  duration_ms: number;
+  /** null when ok; "disabled" when switched off in the config. */
+  error: string | null;
+}
+
+/** The struct returned by get_metrics. A disabled or failing family is absent. */
+export interface MetricsSnapshot {
+  timestamp: string;
+  agent: AgentInfo;
+  cpu?: CpuMetrics;
+  load?: LoadMetrics;
+  temperature?: TemperatureMetrics;
+  memory?: MemoryMetrics;
+  disks?: DiskMetrics[];
+  disk_io?: DiskIoMetrics;
+  network?: NetworkMetrics;
+  processes?: ProcessMetrics;
+  security?: SecurityMetrics;
+  collector_status: FamilyStatus[];
+}
+
+/** Metric families that the config can switch off (`metrics.enable_<family>`). */
+export const METRIC_FAMILIES = [
+  "temperature",
+  "cpu",
+  "memory",
+  "disk",
+  "network",
+  "processes",
+  "security",
+] as const;
+export type MetricFamily = (typeof METRIC_FAMILIES)[number];
+
+/**
+ * Field names whose value travels as <double> even when it is a whole number
+ * (DESIGN.md "Types on the wire"). The encoder uses this to pick the XML-RPC type.
+ */
+export function isDoubleField(name: string): boolean {
+  return (
+    name.endsWith("_bytes") ||
+    name.endsWith("_per_s") ||
+    name.endsWith("_percent") ||
+    name.endsWith("_celsius") ||
+    name.endsWith("_s") ||
+    name === "load_1" ||
+    name === "load_5" ||
+    name === "load_15" ||
+    name === "celsius"
+  );
+}
+
+export const XMLRPC_METHODS = {
+  ping: 'ping() -> "pong". Liveness check.',
+  get_metrics: "get_metrics() -> struct. The latest host-metrics snapshot (see README, get_metrics contract).",
+  "system.listMethods": "system.listMethods() -> array of method names.",
+  "system.methodHelp": "system.methodHelp(name) -> string help for a method.",
+  "system.multicall":
+    "system.multicall([{methodName, params}, ...]) -> array of [result] or fault structs (at most 32 calls).",
+} as const;
