@@ -20,10 +20,20 @@ async function sequentialLatency(port, calls) {
   for (let i = 0; i < calls; i++) {
     const started = process.hrtime.bigint();
     await new Promise((resolve, reject) => {
-      const req = http.request({ host: "127.0.0.1", port, path: "/RPC2", method: "POST", agent, headers: { "Content-Type": "text/xml" } }, (res) => {
-        res.resume();
-        res.on("end", resolve);
-      });
+      const req = http.request(
+        {
+          host: "127.0.0.1",
+          port,
+          path: "/RPC2",
+          method: "POST",
+          agent,
+          headers: { "Content-Type": "text/xml" },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", resolve);
+        },
+      );
       req.on("error", reject);
       req.end(CALL);
     });
@@ -37,7 +47,9 @@ const agent = await startAgent({ check_interval: 5 });
 console.log(`agent pid ${agent.pid} on port ${agent.port}; get_metrics over keep-alive loopback`);
 try {
   const sequential = await sequentialLatency(agent.port, 2000);
-  console.log(`      sequential (1 connection, 2000 calls): p50 ${percentile(sequential, 50).toFixed(3)} ms, p99 ${percentile(sequential, 99).toFixed(3)} ms`);
+  console.log(
+    `      sequential (1 connection, 2000 calls): p50 ${percentile(sequential, 50).toFixed(3)} ms, p99 ${percentile(sequential, 99).toFixed(3)} ms`,
+  );
 
   const cpuBefore = cpuSeconds(agent.pid);
   const load = await autocannon({
@@ -53,25 +65,53 @@ try {
     `      32 connections, ${DURATION_S} s: ${Math.round(load.requests.average)} calls/s, p50 ${load.latency.p50} ms, p99 ${load.latency.p99} ms, ` +
       `errors ${load.errors}, non-2xx ${load.non2xx}, agent CPU ${(agentCpu * 100).toFixed(0)}% of one core`,
   );
-  report("get_metrics p50 latency, 32 connections", `${load.latency.p50} ms`, "<= 1 ms", load.latency.p50 <= 1);
-  report("get_metrics throughput, 32 connections", `${Math.round(load.requests.average)} calls/s`, ">= 5000 calls/s", load.requests.average >= 5000 && load.errors === 0 && load.non2xx === 0);
+  report(
+    "get_metrics p50 latency, 32 connections",
+    `${load.latency.p50} ms`,
+    "<= 1 ms",
+    load.latency.p50 <= 1,
+  );
+  report(
+    "get_metrics throughput, 32 connections",
+    `${Math.round(load.requests.average)} calls/s`,
+    ">= 5000 calls/s",
+    load.requests.average >= 5000 && load.errors === 0 && load.non2xx === 0,
+  );
 
   const calls = load.requests.total;
-  report(`agent RSS after ${calls} calls`, `${rssMiB(agent.pid).toFixed(1)} MiB`, "<= 70 MB", calls >= 10_000 && rssMiB(agent.pid) <= 70);
+  report(
+    `agent RSS after ${calls} calls`,
+    `${rssMiB(agent.pid).toFixed(1)} MiB`,
+    "<= 70 MB",
+    calls >= 10_000 && rssMiB(agent.pid) <= 70,
+  );
 
   await sleep(2000);
   const idleStart = cpuSeconds(agent.pid);
   await sleep(IDLE_S * 1000);
   const idle = ((cpuSeconds(agent.pid) - idleStart) / IDLE_S) * 100;
-  report(`idle CPU over ${IDLE_S} s at check_interval 5 s`, `${idle.toFixed(2)}% of one core`, "<= 1%", idle <= 1);
+  report(
+    `idle CPU over ${IDLE_S} s at check_interval 5 s`,
+    `${idle.toFixed(2)}% of one core`,
+    "<= 1%",
+    idle <= 1,
+  );
 } finally {
   await agent.stop();
 }
 
 const cost = await measureSampleCost(200);
-console.log(`      one background sample: median ${cost.sampleMs.toFixed(3)} ms; the same files read straight from /proc and /sys: ${cost.rawMs.toFixed(3)} ms (${cost.files} files, ${cost.pids} processes)`);
-for (const [family, ms] of Object.entries(cost.perFamily)) console.log(`        ${family.padEnd(12)} ${ms.toFixed(3)} ms`);
-report("sample cost / raw read cost", `${(cost.sampleMs / cost.rawMs).toFixed(2)}x`, "<= 2x", cost.sampleMs <= 2 * cost.rawMs);
+console.log(
+  `      one background sample: median ${cost.sampleMs.toFixed(3)} ms; the same files read straight from /proc and /sys: ${cost.rawMs.toFixed(3)} ms (${cost.files} files, ${cost.pids} processes)`,
+);
+for (const [family, ms] of Object.entries(cost.perFamily))
+  console.log(`        ${family.padEnd(12)} ${ms.toFixed(3)} ms`);
+report(
+  "sample cost / raw read cost",
+  `${(cost.sampleMs / cost.rawMs).toFixed(2)}x`,
+  "<= 2x",
+  cost.sampleMs <= 2 * cost.rawMs,
+);
 
 const failed = results.filter((r) => !r.ok);
 console.log(`\n${results.length - failed.length} of ${results.length} targets met`);

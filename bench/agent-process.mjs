@@ -12,9 +12,13 @@ export async function startAgent(config) {
   const dir = mkdtempSync(path.join(tmpdir(), "hostwatch-bench-"));
   const file = path.join(dir, "agent.json");
   writeFileSync(file, JSON.stringify({ state_dir: path.join(dir, "state"), log_level: "warn", ...config }));
-  const child = spawn(process.execPath, [path.join(ROOT, "dist/agent/src/main.js"), "--config", file, "--host", "127.0.0.1", "--port", "0"], {
-    stdio: ["ignore", "inherit", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, "dist/agent/src/main.js"), "--config", file, "--host", "127.0.0.1", "--port", "0"],
+    {
+      stdio: ["ignore", "inherit", "pipe"],
+    },
+  );
   let output = "";
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`agent did not start:\n${output}`)), 20_000);

@@ -4,7 +4,19 @@ import fs from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
 import { performance } from "node:perf_hooks";
 
-const SYNC_OPS = ["readFileSync", "readdirSync", "statSync", "lstatSync", "existsSync", "readlinkSync", "statfsSync", "openSync", "readSync", "fstatSync", "closeSync"];
+const SYNC_OPS = [
+  "readFileSync",
+  "readdirSync",
+  "statSync",
+  "lstatSync",
+  "existsSync",
+  "readlinkSync",
+  "statfsSync",
+  "openSync",
+  "readSync",
+  "fstatSync",
+  "closeSync",
+];
 const ASYNC_OPS = ["readFile", "readdir", "stat", "lstat", "statfs", "readlink", "open"];
 
 function record(calls) {
@@ -51,7 +63,17 @@ export async function measureSampleCost(iterations) {
   const { createLinuxCollectors } = await import("../dist/agent/src/metrics/index.js");
   const { REAL_HOST } = await import("../dist/agent/src/metrics/family.js");
   const { METRIC_FAMILIES } = await import("../dist/agent/src/protocol.js");
-  const info = { name: "bench", hostname: "bench", version: "0", platform: "linux", os: "", kernel: "", arch: "", uptime_s: 0, boot_time: "" };
+  const info = {
+    name: "bench",
+    hostname: "bench",
+    version: "0",
+    platform: "linux",
+    os: "",
+    kernel: "",
+    arch: "",
+    uptime_s: 0,
+    boot_time: "",
+  };
   const sampler = new Sampler({
     collectors: createLinuxCollectors(REAL_HOST, {}),
     enabled: Object.fromEntries(METRIC_FAMILIES.map((family) => [family, true])),

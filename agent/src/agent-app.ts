@@ -23,7 +23,11 @@ export interface RunningAgent {
 }
 
 /** Wires config, sampler, dispatcher and transport together, takes the first sample, then listens. */
-export async function startAgent(config: AgentConfig, logger: Logger, paths: HostPaths = REAL_HOST): Promise<RunningAgent> {
+export async function startAgent(
+  config: AgentConfig,
+  logger: Logger,
+  paths: HostPaths = REAL_HOST,
+): Promise<RunningAgent> {
   const facts = await readStaticFacts(config.name);
   const enabled = Object.fromEntries(
     METRIC_FAMILIES.map((family) => [family, config.metrics[`enable_${family}`]]),
@@ -67,7 +71,8 @@ export async function startAgent(config: AgentConfig, logger: Logger, paths: Hos
         : undefined,
     checkToken: config.token === undefined ? undefined : createTokenCheck(config.token),
     handle: (body) => dispatcher.handle(body),
-    onRefused: (address) => logRefused(`refused connection from ${address ?? "unknown"} (not in security.allowed_ips)`),
+    onRefused: (address) =>
+      logRefused(`refused connection from ${address ?? "unknown"} (not in security.allowed_ips)`),
   });
 
   await new Promise<void>((resolve, reject) => {

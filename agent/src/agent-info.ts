@@ -55,7 +55,8 @@ async function distribution(timeoutMs: number): Promise<string> {
   });
   try {
     const info = await Promise.race([si.osInfo(), timeout]);
-    if (info !== undefined && info.distro !== "") return [info.distro, info.release].filter(Boolean).join(" ");
+    if (info !== undefined && info.distro !== "")
+      return [info.distro, info.release].filter(Boolean).join(" ");
   } catch {
     // fall through to the generic name
   } finally {

@@ -11,10 +11,19 @@ const EXIT_CONFIG = 2;
 async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName("hostwatch-agent")
-    .usage("$0 [--config FILE] [--host ADDR] [--port N] [--check-config]\n\nServes this host's metrics over XML-RPC (ping, get_metrics).")
-    .option("config", { alias: "c", type: "string", describe: "JSON config file (see config/agent.example.json); defaults apply without one" })
+    .usage(
+      "$0 [--config FILE] [--host ADDR] [--port N] [--check-config]\n\nServes this host's metrics over XML-RPC (ping, get_metrics).",
+    )
+    .option("config", {
+      alias: "c",
+      type: "string",
+      describe: "JSON config file (see config/agent.example.json); defaults apply without one",
+    })
     .option("host", { type: "string", describe: "listen address, overrides the config's host" })
-    .option("port", { type: "number", describe: "listen port, overrides the config's port (0 = any free port)" })
+    .option("port", {
+      type: "number",
+      describe: "listen port, overrides the config's port (0 = any free port)",
+    })
     .option("check-config", { type: "boolean", default: false, describe: "validate the config and exit" })
     .strict()
     .help()
@@ -44,7 +53,9 @@ async function main(): Promise<void> {
     label: "hostwatch-agent",
   });
   const agent = await startAgent(config, logger);
-  logger.info(`listening on ${agent.url} (allowed: ${config.security.allowed_ips.join(", ")}; auth ${config.token === undefined ? "off" : "on"})`);
+  logger.info(
+    `listening on ${agent.url} (allowed: ${config.security.allowed_ips.join(", ")}; auth ${config.token === undefined ? "off" : "on"})`,
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

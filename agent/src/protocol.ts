@@ -213,7 +213,8 @@ export function isDoubleField(name: string): boolean {
 
 export const XMLRPC_METHODS = {
   ping: 'ping() -> "pong". Liveness check.',
-  get_metrics: "get_metrics() -> struct. The latest host-metrics snapshot (see README, get_metrics contract).",
+  get_metrics:
+    "get_metrics() -> struct. The latest host-metrics snapshot (see README, get_metrics contract).",
   "system.listMethods": "system.listMethods() -> array of method names.",
   "system.methodHelp": "system.methodHelp(name) -> string help for a method.",
   "system.multicall":

@@ -59,13 +59,17 @@ describe("sampler", () => {
     });
     const snapshot = await sampler.sampleOnce();
     expect(snapshot.load).toBeDefined();
-    expect(snapshot.collector_status.find((s) => s.name === "disk")?.error).toBe("disk did not answer within 50 ms");
+    expect(snapshot.collector_status.find((s) => s.name === "disk")?.error).toBe(
+      "disk did not answer within 50 ms",
+    );
   });
 
   it("publishes a new snapshot object per sample", async () => {
     let calls = 0;
     const sampler = new Sampler({
-      collectors: [{ family: "cpu", collect: async () => ({ load: { load_1: ++calls, load_5: 0, load_15: 0 } }) }],
+      collectors: [
+        { family: "cpu", collect: async () => ({ load: { load_1: ++calls, load_5: 0, load_15: 0 } }) },
+      ],
       enabled: allOn,
       intervalMs: 1000,
       agentInfo: () => info,

@@ -56,7 +56,12 @@ export class Sampler {
     for (const family of METRIC_FAMILIES) {
       const collector = byFamily.get(family);
       if (!enabled[family] || collector === undefined) {
-        statuses.push({ name: family, ok: false, duration_ms: 0, error: enabled[family] ? "unsupported" : "disabled" });
+        statuses.push({
+          name: family,
+          ok: false,
+          duration_ms: 0,
+          error: enabled[family] ? "unsupported" : "disabled",
+        });
         continue;
       }
       const started = performance.now();

@@ -53,7 +53,13 @@ describe("agent over XML-RPC, called by Python's xmlrpc.client", () => {
   it("lists its methods and answers a multicall, faults included", async () => {
     const listed = await pythonCall(agent.url, "system.listMethods");
     expect(listed.result).toEqual(
-      expect.arrayContaining(["ping", "get_metrics", "system.listMethods", "system.methodHelp", "system.multicall"]),
+      expect.arrayContaining([
+        "ping",
+        "get_metrics",
+        "system.listMethods",
+        "system.methodHelp",
+        "system.multicall",
+      ]),
     );
     const multi = await pythonCall(agent.url, "multicall", ["--multicall"]);
     const results = multi.result as unknown[];
@@ -63,7 +69,10 @@ describe("agent over XML-RPC, called by Python's xmlrpc.client", () => {
   });
 
   it("answers an unknown method with fault 1", async () => {
-    expect((await pythonCall(agent.url, "reboot")).fault).toEqual({ code: 1, message: "method not found: reboot" });
+    expect((await pythonCall(agent.url, "reboot")).fault).toEqual({
+      code: 1,
+      message: "method not found: reboot",
+    });
   });
 
   it("closes connections from a source address outside the allowlist, and keeps serving", async () => {
@@ -132,10 +141,27 @@ describe("agent over HTTPS", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "hostwatch-tls-"));
     certFile = path.join(dir, "cert.pem");
     const keyFile = path.join(dir, "key.pem");
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-      "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", keyFile, "-out", certFile,
-    ], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        keyFile,
+        "-out",
+        certFile,
+      ],
+      { stdio: "ignore" },
+    );
     agent = await startAgentProcess({ tls: { cert_file: certFile, key_file: keyFile } });
   });
   afterAll(async () => {

@@ -14,7 +14,11 @@ export interface PythonCallResult {
 }
 
 /** Calls the agent through Python's stdlib xmlrpc.client (the interop reference). */
-export async function pythonCall(url: string, method: string, extraArgs: string[] = []): Promise<PythonCallResult> {
+export async function pythonCall(
+  url: string,
+  method: string,
+  extraArgs: string[] = [],
+): Promise<PythonCallResult> {
   const { stdout } = await run("python3", [SCRIPT, url, method, ...extraArgs], { timeout: 15_000 });
   return JSON.parse(stdout) as PythonCallResult;
 }

@@ -26,7 +26,9 @@ export function postRaw(
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+        );
         res.on("error", reject);
       },
     );
@@ -36,4 +38,5 @@ export function postRaw(
   });
 }
 
-export const PING_CALL = '<?xml version="1.0"?><methodCall><methodName>ping</methodName><params/></methodCall>';
+export const PING_CALL =
+  '<?xml version="1.0"?><methodCall><methodName>ping</methodName><params/></methodCall>';

@@ -25,9 +25,13 @@ export function writeTempConfig(config: object): string {
 /** Starts the built agent (dist/) on 127.0.0.1 with a free port and waits for its "listening on" line. */
 export function startAgentProcess(config: object, timeoutMs = 15_000): Promise<AgentProcess> {
   const file = writeTempConfig(config);
-  const child = spawn(process.execPath, [AGENT_MAIN, "--config", file, "--host", "127.0.0.1", "--port", "0"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [AGENT_MAIN, "--config", file, "--host", "127.0.0.1", "--port", "0"],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   const collect = (chunk: Buffer) => {
     output += chunk.toString("utf8");

@@ -54,7 +54,10 @@ describe("agent config", () => {
   });
 
   it("applies command-line overrides", () => {
-    expect(parseAgentConfig({ port: 9000 }, { host: "127.0.0.1", port: 0 })).toMatchObject({ host: "127.0.0.1", port: 0 });
+    expect(parseAgentConfig({ port: 9000 }, { host: "127.0.0.1", port: 0 })).toMatchObject({
+      host: "127.0.0.1",
+      port: 0,
+    });
   });
 
   it("lists every problem with the key that has it", () => {
@@ -82,7 +85,9 @@ describe("agent config", () => {
     expect(problemsOf({ security: { require_auth: true } })).toEqual([
       "security.token: require_auth is true but neither security.token nor security.token_file is set",
     ]);
-    expect(problemsOf({ tls: { cert_file: "/c.pem" } })).toEqual(["tls.key_file: TLS needs both tls.cert_file and tls.key_file"]);
+    expect(problemsOf({ tls: { cert_file: "/c.pem" } })).toEqual([
+      "tls.key_file: TLS needs both tls.cert_file and tls.key_file",
+    ]);
   });
 
   it("reads the token from a private token file and refuses a world-readable one", () => {

@@ -68,7 +68,8 @@ function loadToken(inline: string | undefined, file: string | undefined): string
     if (error instanceof ConfigError) throw error;
     throw new ConfigError(`security.token_file: cannot read ${file}: ${(error as Error).message}`);
   }
-  if (token.length < 16) throw new ConfigError(`security.token_file: the token in ${file} is shorter than 16 characters`);
+  if (token.length < 16)
+    throw new ConfigError(`security.token_file: the token in ${file} is shorter than 16 characters`);
   return token;
 }
 

@@ -16,7 +16,10 @@ const logLevel = z
   .transform((value, ctx) => {
     const level = LOG_LEVELS[value.toLowerCase()];
     if (level === undefined) {
-      ctx.addIssue({ code: "custom", message: `unknown log level "${value}" (use debug, info, warn or error)` });
+      ctx.addIssue({
+        code: "custom",
+        message: `unknown log level "${value}" (use debug, info, warn or error)`,
+      });
       return z.NEVER;
     }
     return level;
@@ -51,7 +54,12 @@ export const agentConfigSchema = z
       .default("10m"),
     log_max_files: z.number().int().min(1).default(5),
     state_dir: nonEmptyPath.optional(),
-    max_body_bytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
+    max_body_bytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024)
+      .default(64 * 1024),
     max_connections: z.number().int().min(1).default(256),
     metrics: z
       .strictObject({

@@ -72,7 +72,11 @@ export function createFallbackCollectors(): FamilyCollector[] {
           tx_bytes_per_s: rate(stats.reduce((sum, nic) => sum + (nic.tx_sec ?? 0), 0)),
           rx_errors: stats.reduce((sum, nic) => sum + nic.rx_errors, 0),
           tx_errors: stats.reduce((sum, nic) => sum + nic.tx_errors, 0),
-          interfaces: stats.map((nic) => ({ name: nic.iface, rx_bytes_per_s: rate(nic.rx_sec), tx_bytes_per_s: rate(nic.tx_sec) })),
+          interfaces: stats.map((nic) => ({
+            name: nic.iface,
+            rx_bytes_per_s: rate(nic.rx_sec),
+            tx_bytes_per_s: rate(nic.tx_sec),
+          })),
           tcp_connections: 0,
         },
       };
@@ -91,6 +95,9 @@ export function createFallbackCollectors(): FamilyCollector[] {
   ];
 }
 
-function family(name: FamilyCollector["family"], collect: () => Promise<Partial<MetricsSnapshot>>): FamilyCollector {
+function family(
+  name: FamilyCollector["family"],
+  collect: () => Promise<Partial<MetricsSnapshot>>,
+): FamilyCollector {
   return { family: name, collect };
 }

@@ -13,6 +13,8 @@ import { TemperatureCollector } from "./temperature.js";
 import type { TemperatureOptions } from "./temperature.js";
 
 export interface LinuxCollectorOptions {
+  /** Window of the SSH failed-login count (config security.ssh_window_s); same as security.sshWindowS. */
+  sshWindowS?: number;
   temperature?: TemperatureOptions;
   disk?: DiskOptions;
   network?: NetworkOptions;
@@ -32,7 +34,10 @@ export function createLinuxCollectors(
     new DiskCollector(paths, options.disk),
     new NetworkCollector(paths, options.network),
     new ProcessesCollector(paths, options.processes),
-    new SecurityCollector(paths, options.security),
+    new SecurityCollector(paths, {
+      ...options.security,
+      sshWindowS: options.security?.sshWindowS ?? options.sshWindowS,
+    }),
   ];
 }
 
@@ -43,6 +48,6 @@ export {
   NetworkCollector,
   ProcessesCollector,
   SecurityCollector,
+  TemperatureCollector,
 };
-export { TemperatureCollector };
 export type { DiskOptions, NetworkOptions, ProcessesOptions, SecurityOptions, TemperatureOptions };

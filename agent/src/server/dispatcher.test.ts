@@ -50,7 +50,11 @@ describe("dispatcher", () => {
 
   it("answers an unknown method with fault 1", async () => {
     const { dispatcher } = makeDispatcher();
-    expect(await call(dispatcher, "nope")).toEqual({ kind: "fault", code: 1, message: "method not found: nope" });
+    expect(await call(dispatcher, "nope")).toEqual({
+      kind: "fault",
+      code: 1,
+      message: "method not found: nope",
+    });
   });
 
   it("answers wrong params with -32602", async () => {
@@ -61,7 +65,11 @@ describe("dispatcher", () => {
   it("hides internal errors behind a generic -32500 fault and logs them", async () => {
     const { dispatcher, logged } = makeDispatcher();
     const response = await dispatcher.handle(encodeCall("boom", []));
-    expect(decodeMethodResponse(response)).toEqual({ kind: "fault", code: -32500, message: "internal error" });
+    expect(decodeMethodResponse(response)).toEqual({
+      kind: "fault",
+      code: -32500,
+      message: "internal error",
+    });
     expect(response).not.toContain("shadow");
     expect(logged.join("\n")).toContain("secret detail");
   });
@@ -78,7 +86,10 @@ describe("dispatcher", () => {
       kind: "result",
       value: ["boom", "ping", "snapshot", "system.listMethods", "system.methodHelp", "system.multicall"],
     });
-    expect(await call(dispatcher, "system.methodHelp", ["ping"])).toEqual({ kind: "result", value: "ping help" });
+    expect(await call(dispatcher, "system.methodHelp", ["ping"])).toEqual({
+      kind: "result",
+      value: "ping help",
+    });
     expect(await call(dispatcher, "system.methodHelp", ["unknown"])).toEqual({ kind: "result", value: "" });
   });
 
@@ -106,7 +117,10 @@ describe("dispatcher", () => {
   it(`refuses a multicall of more than ${MULTICALL_MAX} calls`, async () => {
     const { dispatcher } = makeDispatcher();
     const calls = Array.from({ length: MULTICALL_MAX + 1 }, () => ({ methodName: "ping", params: [] }));
-    expect(await call(dispatcher, "system.multicall", [calls])).toMatchObject({ kind: "fault", code: -32602 });
+    expect(await call(dispatcher, "system.multicall", [calls])).toMatchObject({
+      kind: "fault",
+      code: -32602,
+    });
     const allowed = await call(dispatcher, "system.multicall", [calls.slice(1)]);
     expect(allowed).toMatchObject({ kind: "result" });
   });

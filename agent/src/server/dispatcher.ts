@@ -40,7 +40,8 @@ export class Dispatcher {
       help: "system.methodHelp(name) -> help text for a method.",
       handler: (params) => {
         const name = expectParams(params, 1)[0];
-        if (typeof name !== "string") throw new XmlRpcFault(FAULT.INVALID_PARAMS, "invalid params: name must be a string");
+        if (typeof name !== "string")
+          throw new XmlRpcFault(FAULT.INVALID_PARAMS, "invalid params: name must be a string");
         return this.methods.get(name)?.help ?? "";
       },
     });
@@ -81,9 +82,13 @@ export class Dispatcher {
 
   private async multicall(params: XmlRpcValue[]): Promise<XmlRpcValue> {
     const calls = expectParams(params, 1)[0];
-    if (!Array.isArray(calls)) throw new XmlRpcFault(FAULT.INVALID_PARAMS, "invalid params: expected an array of calls");
+    if (!Array.isArray(calls))
+      throw new XmlRpcFault(FAULT.INVALID_PARAMS, "invalid params: expected an array of calls");
     if (calls.length > MULTICALL_MAX) {
-      throw new XmlRpcFault(FAULT.INVALID_PARAMS, `invalid params: at most ${MULTICALL_MAX} calls per multicall`);
+      throw new XmlRpcFault(
+        FAULT.INVALID_PARAMS,
+        `invalid params: at most ${MULTICALL_MAX} calls per multicall`,
+      );
     }
     const results: XmlRpcValue[] = [];
     for (const call of calls) {
@@ -97,7 +102,8 @@ export class Dispatcher {
           throw new XmlRpcFault(FAULT.INVALID_REQUEST, "invalid request: system.multicall cannot be nested");
         }
         const callParams = call.params ?? [];
-        if (!Array.isArray(callParams)) throw new XmlRpcFault(FAULT.INVALID_PARAMS, "invalid params: params must be an array");
+        if (!Array.isArray(callParams))
+          throw new XmlRpcFault(FAULT.INVALID_PARAMS, "invalid params: params must be an array");
         results.push([await this.invoke(name, callParams)]);
       } catch (error) {
         const fault = this.toFault(name, error);

@@ -53,7 +53,8 @@ function serveRequest(req: IncomingMessage, res: ServerResponse, options: Transp
     return reject(res, 401, "a valid token is required", { "WWW-Authenticate": 'Basic realm="hostwatch"' });
   }
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > options.maxBodyBytes) return reject(res, 413, `the body is capped at ${options.maxBodyBytes} bytes`);
+  if (declared > options.maxBodyBytes)
+    return reject(res, 413, `the body is capped at ${options.maxBodyBytes} bytes`);
 
   const chunks: Buffer[] = [];
   let received = 0;
@@ -73,7 +74,10 @@ function serveRequest(req: IncomingMessage, res: ServerResponse, options: Transp
     if (tooLarge) return;
     options.handle(Buffer.concat(chunks, received)).then(
       (xml) => {
-        res.writeHead(200, { "Content-Type": "text/xml; charset=utf-8", "Content-Length": Buffer.byteLength(xml) });
+        res.writeHead(200, {
+          "Content-Type": "text/xml; charset=utf-8",
+          "Content-Length": Buffer.byteLength(xml),
+        });
         res.end(xml);
       },
       () => reject(res, 500, "internal error"),
@@ -82,7 +86,12 @@ function serveRequest(req: IncomingMessage, res: ServerResponse, options: Transp
 }
 
 /** Answers with an error status and closes the connection, since the body may be left unread. */
-function reject(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+function reject(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) return;
   res.shouldKeepAlive = false;
   res.writeHead(status, { ...headers, "Content-Type": "text/plain; charset=utf-8", Connection: "close" });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createTokenCheck } from "./token-auth.js";
 
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 
 describe("token check", () => {
   const check = createTokenCheck("correct-horse-battery");
