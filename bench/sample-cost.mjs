@@ -2,7 +2,9 @@
 // every fs call the collectors make during a sample is recorded, then replayed bare.
 import fs from "node:fs";
 import { syncBuiltinESMExports } from "node:module";
+import { execFileSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 
 const SYNC_OPS = [
   "readFileSync",
@@ -44,12 +46,18 @@ function record(calls) {
   };
 }
 
+const buffer = Buffer.allocUnsafe(64 * 1024);
+
+/** Replays the recorded calls; an opened file is read once and closed, like /proc records are. */
 function replay(calls) {
   for (const [op, args] of calls) {
     if (op === "readSync" || op === "fstatSync" || op === "closeSync") continue;
     try {
       const result = fs[op](...args.filter((arg) => typeof arg !== "function"));
-      if (op === "openSync") fs.closeSync(result);
+      if (op === "openSync") {
+        fs.readSync(result, buffer, 0, buffer.length, null);
+        fs.closeSync(result);
+      }
     } catch {
       // a process that exited since the recording
     }
@@ -58,7 +66,7 @@ function replay(calls) {
 
 const median = (values) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-export async function measureSampleCost(iterations) {
+export async function sampleCostInProcess(iterations) {
   const { Sampler } = await import("../dist/agent/src/sampler.js");
   const { createLinuxCollectors } = await import("../dist/agent/src/metrics/index.js");
   const { REAL_HOST } = await import("../dist/agent/src/metrics/family.js");
@@ -106,4 +114,12 @@ export async function measureSampleCost(iterations) {
     pids: recorded.processes?.count ?? 0,
     perFamily: Object.fromEntries(Object.entries(perFamily).map(([name, values]) => [name, median(values)])),
   };
+}
+
+/** Runs the measurement in a child process with the given node flags (the agent's). */
+export function measureSampleCost(iterations, nodeFlags) {
+  const script = fileURLToPath(new URL("./sample-cost-main.mjs", import.meta.url));
+  return JSON.parse(
+    execFileSync(process.execPath, [...nodeFlags, script, String(iterations)], { encoding: "utf8" }),
+  );
 }

@@ -33,7 +33,7 @@ export async function startAgent(
     METRIC_FAMILIES.map((family) => [family, config.metrics[`enable_${family}`]]),
   ) as Record<MetricFamily, boolean>;
   const sampler = new Sampler({
-    collectors: createCollectors(paths, config),
+    collectors: await createCollectors(paths, config),
     enabled,
     intervalMs: config.check_interval * 1000,
     agentInfo: () => agentInfo(facts),

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import si from "systeminformation";
 import type { AgentInfo } from "./protocol.js";
 
 export interface StaticFacts {
@@ -17,8 +16,9 @@ export interface StaticFacts {
 }
 
 /**
- * Facts that do not change while the agent runs, read once at start. systeminformation is
- * used here only (it spawns child processes, so it never runs on the sampling path).
+ * Facts that do not change while the agent runs, read once at start. On Linux the
+ * distribution comes from os-release; elsewhere from systeminformation, loaded only there
+ * (it spawns child processes and adds ~5 MB of code to the agent's memory).
  */
 export async function readStaticFacts(name: string, timeoutMs = 5_000): Promise<StaticFacts> {
   const uptimeMs = os.uptime() * 1000;
@@ -49,20 +49,47 @@ export function agentInfo(facts: StaticFacts): AgentInfo {
 }
 
 async function distribution(timeoutMs: number): Promise<string> {
+  if (process.platform === "linux") {
+    const name = osReleaseName(readTextOrEmpty("/etc/os-release") || readTextOrEmpty("/usr/lib/os-release"));
+    if (name !== undefined) return name;
+  } else {
+    const name = await withTimeout(
+      import("systeminformation").then(({ default: si }) => si.osInfo()),
+      timeoutMs,
+    ).catch(() => undefined);
+    if (name !== undefined && name.distro !== "")
+      return [name.distro, name.release].filter(Boolean).join(" ");
+  }
+  return `${os.type()} ${os.release()}`;
+}
+
+/** PRETTY_NAME (or NAME VERSION) from an os-release file. */
+export function osReleaseName(text: string): string | undefined {
+  const fields = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    const match = /^([A-Z_]+)=("?)(.*)\2\s*$/.exec(line.trim());
+    if (match?.[1] !== undefined && match[3] !== undefined) fields.set(match[1], match[3]);
+  }
+  const pretty = fields.get("PRETTY_NAME");
+  if (pretty !== undefined && pretty !== "") return pretty;
+  const name = fields.get("NAME");
+  return name === undefined ? undefined : [name, fields.get("VERSION")].filter(Boolean).join(" ");
+}
+
+function readTextOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), timeoutMs);
   });
-  try {
-    const info = await Promise.race([si.osInfo(), timeout]);
-    if (info !== undefined && info.distro !== "")
-      return [info.distro, info.release].filter(Boolean).join(" ");
-  } catch {
-    // fall through to the generic name
-  } finally {
-    clearTimeout(timer);
-  }
-  return `${os.type()} ${os.release()}`;
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 let cachedVersion: string | undefined;

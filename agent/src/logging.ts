@@ -1,6 +1,5 @@
 import path from "node:path";
 import winston from "winston";
-import DailyRotateFile from "winston-daily-rotate-file";
 
 export interface LogOptions {
   level: string;
@@ -14,8 +13,11 @@ export interface LogOptions {
 
 export type Logger = winston.Logger;
 
-/** Console always; plus a daily and size-rotated, gzipped file when `file` is set. */
-export function createLogger(options: LogOptions): Logger {
+/**
+ * Console always; plus a daily and size-rotated, gzipped file when `file` is set (the rotating
+ * transport is loaded only then, to keep the agent small).
+ */
+export async function createLogger(options: LogOptions): Promise<Logger> {
   const transports: winston.transport[] = [
     new winston.transports.Console({
       stderrLevels: ["error", "warn", "info", "debug"],
@@ -29,6 +31,7 @@ export function createLogger(options: LogOptions): Logger {
     }),
   ];
   if (options.file !== null) {
+    const { default: DailyRotateFile } = await import("winston-daily-rotate-file");
     const ext = path.extname(options.file) || ".log";
     const base = path.basename(options.file, ext);
     transports.push(

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { startAgent } from "./agent-app.js";
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const logger = createLogger({
+  const logger = await createLogger({
     level: config.log_level,
     file: config.log_file,
     maxSize: config.log_max_size,

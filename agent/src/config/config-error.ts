@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { BaseIssue } from "valibot";
 
 /** A config problem a user can fix: the message names the key and what is wrong with it. */
 export class ConfigError extends Error {
@@ -11,33 +11,30 @@ export class ConfigError extends Error {
   }
 }
 
-function keyPath(path: ReadonlyArray<PropertyKey>): string {
+type Issue = BaseIssue<unknown>;
+
+function keyPath(issue: Issue): string {
   let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? String(part) : `.${String(part)}`;
+  for (const item of issue.path ?? []) {
+    const key = item.key;
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
   }
   return out === "" ? "(top level)" : out;
 }
 
-/** One line per problem, e.g. `security.allowed_ips[1]: not an IP address or CIDR ("10.0.0.300")`. */
-export function describeIssues(issues: ReadonlyArray<z.core.$ZodIssue>, input: unknown): string[] {
+/** One line per problem, e.g. `security.allowed_ips[1]: not an IP address or CIDR (got "10.0.0.300")`. */
+export function describeIssues(issues: ReadonlyArray<Issue>): string[] {
   return issues.map((issue) => {
-    if (issue.code === "unrecognized_keys") {
-      const where = issue.path.length === 0 ? "" : `${keyPath(issue.path)}.`;
-      return issue.keys.map((key) => `${where}${key}: unknown key`).join("; ");
+    if (issue.type === "strict_object" && issue.expected === "never") return `${keyPath(issue)}: unknown key`;
+    // valibot's own messages start with "Invalid"; ours say what a user should write instead
+    if (issue.message.startsWith("Invalid")) {
+      return `${keyPath(issue)}: expected ${issue.expected ?? "another value"}, got ${issue.received}`;
     }
-    const received = valueAt(input, issue.path);
-    const shown = received === undefined ? "" : ` (got ${JSON.stringify(received)})`;
-    return `${keyPath(issue.path)}: ${issue.message}${shown}`;
+    const shown =
+      typeof issue.input === "object" || issue.input === undefined
+        ? ""
+        : ` (got ${JSON.stringify(issue.input)})`;
+    return `${keyPath(issue)}: ${issue.message}${shown}`;
   });
-}
-
-function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let current: unknown = input;
-  for (const part of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<PropertyKey, unknown>)[part];
-  }
-  return typeof current === "object" ? undefined : current;
 }

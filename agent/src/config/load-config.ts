@@ -2,6 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
 import { ConfigError, describeIssues } from "./config-error.js";
+import * as v from "valibot";
 import { agentConfigSchema, type ParsedAgentConfig } from "./schema.js";
 
 export interface AgentConfig extends Omit<ParsedAgentConfig, "state_dir" | "name"> {
@@ -32,12 +33,12 @@ export function readJsonFile(file: string): unknown {
 
 /** Validates once, lists every problem, and returns a frozen config with defaults filled in. */
 export function parseAgentConfig(input: unknown, overrides: ConfigOverrides = {}): AgentConfig {
-  const result = agentConfigSchema.safeParse(input ?? {});
+  const result = v.safeParse(agentConfigSchema, input ?? {}, { abortPipeEarly: false });
   if (!result.success) {
-    const problems = describeIssues(result.error.issues, input);
+    const problems = describeIssues(result.issues);
     throw new ConfigError(`invalid agent config:\n  ${problems.join("\n  ")}`, problems);
   }
-  const parsed = result.data;
+  const parsed = result.output;
   const security = parsed.security;
   const token = security.require_auth ? loadToken(security.token, security.token_file) : undefined;
   const config: AgentConfig = {

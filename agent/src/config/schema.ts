@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { z } from "zod";
+import * as v from "valibot";
 
 /** Python's logging level names (seed configs) are accepted next to winston's. */
 const LOG_LEVELS: Record<string, string> = {
@@ -11,20 +11,14 @@ const LOG_LEVELS: Record<string, string> = {
   critical: "error",
 };
 
-const logLevel = z
-  .string()
-  .transform((value, ctx) => {
-    const level = LOG_LEVELS[value.toLowerCase()];
-    if (level === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        message: `unknown log level "${value}" (use debug, info, warn or error)`,
-      });
-      return z.NEVER;
-    }
-    return level;
-  })
-  .default("info");
+const logLevel = v.pipe(
+  v.string(),
+  v.check(
+    (value) => LOG_LEVELS[value.toLowerCase()] !== undefined,
+    "unknown log level (use debug, info, warn or error)",
+  ),
+  v.transform((value) => LOG_LEVELS[value.toLowerCase()] ?? "info"),
+);
 
 export function isIpOrCidr(entry: string): boolean {
   const [address = "", prefix, extra] = entry.split("/");
@@ -35,34 +29,28 @@ export function isIpOrCidr(entry: string): boolean {
   return Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
-const ipOrCidr = z.string().refine(isIpOrCidr, { message: "not an IP address or CIDR" });
-const port = z.number().int().min(0).max(65535);
-const flag = z.boolean().default(true);
-const nonEmptyPath = z.string().min(1);
+const ipOrCidr = v.pipe(v.string(), v.check(isIpOrCidr, "not an IP address or CIDR"));
+const port = v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(0), v.maxValue(65535));
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(min), v.maxValue(max));
+const flag = v.optional(v.boolean(), true);
+const path = v.pipe(v.string(), v.minLength(1, "must not be empty"));
 
-export const agentConfigSchema = z
-  .strictObject({
-    name: z.string().min(1).optional(),
-    host: z.string().min(1).default("0.0.0.0"),
-    port: port.default(8000),
-    check_interval: z.number().positive().max(3600).default(5),
-    log_level: logLevel,
-    log_file: nonEmptyPath.nullable().default(null),
-    log_max_size: z
-      .string()
-      .regex(/^\d+[kmg]?$/i, "a size like 10m or 500k")
-      .default("10m"),
-    log_max_files: z.number().int().min(1).default(5),
-    state_dir: nonEmptyPath.optional(),
-    max_body_bytes: z
-      .number()
-      .int()
-      .min(1024)
-      .max(16 * 1024 * 1024)
-      .default(64 * 1024),
-    max_connections: z.number().int().min(1).default(256),
-    metrics: z
-      .strictObject({
+export const agentConfigSchema = v.pipe(
+  v.strictObject({
+    name: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty"))),
+    host: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty")), "0.0.0.0"),
+    port: v.optional(port, 8000),
+    check_interval: v.optional(v.pipe(v.number(), v.gtValue(0), v.maxValue(3600)), 5),
+    log_level: v.optional(logLevel, "info"),
+    log_file: v.optional(v.nullable(path), null),
+    log_max_size: v.optional(v.pipe(v.string(), v.regex(/^\d+[kmg]?$/i, "a size like 10m or 500k")), "10m"),
+    log_max_files: v.optional(int(1), 5),
+    state_dir: v.optional(path),
+    max_body_bytes: v.optional(int(1024, 16 * 1024 * 1024), 64 * 1024),
+    max_connections: v.optional(int(1), 256),
+    metrics: v.optional(
+      v.strictObject({
         enable_temperature: flag,
         enable_cpu: flag,
         enable_memory: flag,
@@ -70,52 +58,61 @@ export const agentConfigSchema = z
         enable_network: flag,
         enable_processes: flag,
         enable_security: flag,
-      })
-      .prefault({}),
-    security: z
-      .strictObject({
-        allowed_ips: z.array(ipOrCidr).default(["127.0.0.1", "::1"]),
-        require_auth: z.boolean().default(false),
-        token: z.string().min(16, "a token needs at least 16 characters").optional(),
-        token_file: nonEmptyPath.optional(),
-        auth_log_paths: z.array(nonEmptyPath).default(["/var/log/auth.log", "/var/log/secure"]),
-        suspicious_dirs: z.array(nonEmptyPath).default(["/tmp", "/var/tmp", "/dev/shm"]),
-        expected_ports: z.array(port).optional(),
-        ssh_window_s: z.number().int().positive().default(900),
-        ssh_failed_threshold: z.number().int().positive().default(10),
-      })
-      .prefault({}),
-    tls: z
-      .strictObject({
-        cert_file: nonEmptyPath.optional(),
-        key_file: nonEmptyPath.optional(),
-      })
-      .prefault({}),
-  })
-  .superRefine((config, ctx) => {
-    const { security, tls } = config;
-    if (security.require_auth && security.token === undefined && security.token_file === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["security", "token"],
-        message: "require_auth is true but neither security.token nor security.token_file is set",
-      });
-    }
-    if (security.token !== undefined && security.token_file !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["security", "token_file"],
-        message: "set security.token or security.token_file, not both",
-      });
-    }
-    if ((tls.cert_file === undefined) !== (tls.key_file === undefined)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["tls", tls.cert_file === undefined ? "cert_file" : "key_file"],
-        message: "TLS needs both tls.cert_file and tls.key_file",
-      });
-    }
-  });
+      }),
+      {},
+    ),
+    security: v.optional(
+      v.strictObject({
+        allowed_ips: v.optional(v.array(ipOrCidr), ["127.0.0.1", "::1"]),
+        require_auth: v.optional(v.boolean(), false),
+        token: v.optional(v.pipe(v.string(), v.minLength(16, "a token needs at least 16 characters"))),
+        token_file: v.optional(path),
+        auth_log_paths: v.optional(v.array(path), ["/var/log/auth.log", "/var/log/secure"]),
+        suspicious_dirs: v.optional(v.array(path), ["/tmp", "/var/tmp", "/dev/shm"]),
+        expected_ports: v.optional(v.array(port)),
+        ssh_window_s: v.optional(int(1), 900),
+        ssh_failed_threshold: v.optional(int(1), 10),
+      }),
+      {},
+    ),
+    tls: v.optional(
+      v.strictObject({
+        cert_file: v.optional(path),
+        key_file: v.optional(path),
+      }),
+      {},
+    ),
+  }),
+  v.forward(
+    v.check(
+      ({ security }) =>
+        !security.require_auth || security.token !== undefined || security.token_file !== undefined,
+      "require_auth is true but neither security.token nor security.token_file is set",
+    ),
+    ["security", "token"],
+  ),
+  v.forward(
+    v.check(
+      ({ security }) => security.token === undefined || security.token_file === undefined,
+      "set security.token or security.token_file, not both",
+    ),
+    ["security", "token_file"],
+  ),
+  v.forward(
+    v.check(
+      ({ tls }) => tls.cert_file !== undefined || tls.key_file === undefined,
+      "TLS needs both tls.cert_file and tls.key_file",
+    ),
+    ["tls", "cert_file"],
+  ),
+  v.forward(
+    v.check(
+      ({ tls }) => tls.key_file !== undefined || tls.cert_file === undefined,
+      "TLS needs both tls.cert_file and tls.key_file",
+    ),
+    ["tls", "key_file"],
+  ),
+);
 
-export type AgentConfigInput = z.input<typeof agentConfigSchema>;
-export type ParsedAgentConfig = z.output<typeof agentConfigSchema>;
+export type AgentConfigInput = v.InferInput<typeof agentConfigSchema>;
+export type ParsedAgentConfig = v.InferOutput<typeof agentConfigSchema>;

@@ -36,7 +36,7 @@ describe("dispatcher", () => {
 
   it("sends byte counts as doubles, whole or not", async () => {
     const { dispatcher } = makeDispatcher();
-    const xml = await dispatcher.handle(encodeCall("snapshot", []));
+    const xml = (await dispatcher.handle(encodeCall("snapshot", []))).toString("utf8");
     expect(xml).toContain("<double>1024.0</double>");
     expect(xml).toContain("<int>3</int>");
   });
@@ -70,7 +70,7 @@ describe("dispatcher", () => {
       code: -32500,
       message: "internal error",
     });
-    expect(response).not.toContain("shadow");
+    expect(response.toString("utf8")).not.toContain("shadow");
     expect(logged.join("\n")).toContain("secret detail");
   });
 

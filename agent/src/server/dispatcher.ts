@@ -25,7 +25,7 @@ export const MULTICALL_MAX = 32;
  */
 export class Dispatcher {
   private readonly methods: Map<string, MethodDefinition>;
-  private readonly encoded = new WeakMap<object, string>();
+  private readonly encoded = new WeakMap<object, Buffer>();
 
   constructor(
     methods: Record<string, MethodDefinition>,
@@ -51,7 +51,8 @@ export class Dispatcher {
     });
   }
 
-  async handle(body: Buffer | string): Promise<string> {
+  /** The response body as UTF-8 bytes, ready for the socket. */
+  async handle(body: Buffer | string): Promise<Buffer> {
     let method = "(unparsed)";
     try {
       const call = decodeMethodCall(body);
@@ -60,7 +61,7 @@ export class Dispatcher {
       return this.encodeResult(result);
     } catch (error) {
       const fault = this.toFault(method, error);
-      return encodeFault(fault.code, fault.message);
+      return Buffer.from(encodeFault(fault.code, fault.message), "utf8");
     }
   }
 
@@ -70,11 +71,11 @@ export class Dispatcher {
     return method.handler(params);
   }
 
-  private encodeResult(result: XmlRpcValue): string {
-    if (result === null || typeof result !== "object") return encodeResponse(result, { isDoubleField });
+  private encodeResult(result: XmlRpcValue): Buffer {
+    if (result === null || typeof result !== "object") return Buffer.from(encodeResponse(result), "utf8");
     let xml = this.encoded.get(result);
     if (xml === undefined) {
-      xml = encodeResponse(result, { isDoubleField });
+      xml = Buffer.from(encodeResponse(result, { isDoubleField }), "utf8");
       this.encoded.set(result, xml);
     }
     return xml;

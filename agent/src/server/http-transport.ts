@@ -11,7 +11,7 @@ export interface TransportOptions {
   tls?: { cert: Buffer; key: Buffer } | undefined;
   /** Checked on the headers, before any byte of the body is read. */
   checkToken?: ((headers: http.IncomingHttpHeaders) => boolean) | undefined;
-  handle(body: Buffer): Promise<string>;
+  handle(body: Buffer): Promise<Buffer>;
   onRefused(address: string | undefined): void;
 }
 
