@@ -1,12 +1,13 @@
 // A paced load: `connections` keep-alive connections together sending `rate` calls/s for
-// `durationS` seconds; each call's latency is timed with hrtime (autocannon reports whole ms).
+// `durationS` seconds (or until `maxCalls`); each call's latency is timed with hrtime (autocannon reports whole ms).
 import http from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 
-export async function pacedLoad({ port, body, connections, rate, durationS }) {
+export async function pacedLoad({ port, body, connections, rate, durationS, maxCalls = Infinity }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const latencies = [];
   let errors = 0;
+  let started = 0;
   const intervalMs = (1000 * connections) / rate;
   const deadline = performance.now() + durationS * 1000;
   const call = () =>
@@ -38,7 +39,8 @@ export async function pacedLoad({ port, body, connections, rate, durationS }) {
     });
   const worker = async (offset) => {
     let next = performance.now() + offset;
-    while (performance.now() < deadline) {
+    while (performance.now() < deadline && started < maxCalls) {
+      started++;
       const wait = next - performance.now();
       if (wait > 0) await sleep(wait);
       await call();

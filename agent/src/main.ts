@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1
+#!/usr/bin/env -S node --max-semi-space-size=1 --single-threaded
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { startAgent } from "./agent-app.js";
