@@ -4,21 +4,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AgentInfo } from "./protocol.js";
 
-export interface StaticFacts {
-  name: string;
-  hostname: string;
-  version: string;
-  platform: string;
-  os: string;
-  kernel: string;
-  arch: string;
-  bootTime: string;
-}
+/** Facts that do not change while the agent runs. */
+export type StaticFacts = Omit<AgentInfo, "uptime_s">;
 
 /**
- * Facts that do not change while the agent runs, read once at start. On Linux the
- * distribution comes from os-release; elsewhere from systeminformation, loaded only there
- * (it spawns child processes and adds ~5 MB of code to the agent's memory).
+ * Reads the static facts once at start. On Linux the distribution comes from os-release;
+ * elsewhere from systeminformation, loaded only there (it spawns child processes and adds
+ * ~5 MB of code to the agent's memory).
  */
 export async function readStaticFacts(name: string, timeoutMs = 5_000): Promise<StaticFacts> {
   const uptimeMs = os.uptime() * 1000;
@@ -30,22 +22,12 @@ export async function readStaticFacts(name: string, timeoutMs = 5_000): Promise<
     os: await distribution(timeoutMs),
     kernel: os.release(),
     arch: os.arch(),
-    bootTime: new Date(Math.round((Date.now() - uptimeMs) / 1000) * 1000).toISOString(),
+    boot_time: new Date(Math.round((Date.now() - uptimeMs) / 1000) * 1000).toISOString(),
   };
 }
 
 export function agentInfo(facts: StaticFacts): AgentInfo {
-  return {
-    name: facts.name,
-    hostname: facts.hostname,
-    version: facts.version,
-    platform: facts.platform,
-    os: facts.os,
-    kernel: facts.kernel,
-    arch: facts.arch,
-    uptime_s: os.uptime(),
-    boot_time: facts.bootTime,
-  };
+  return { ...facts, uptime_s: os.uptime() };
 }
 
 async function distribution(timeoutMs: number): Promise<string> {
