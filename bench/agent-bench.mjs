@@ -1,5 +1,7 @@
 // npm run bench:agent — the agent's performance targets, each printed with its measured figure.
 import autocannon from "autocannon";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import http from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { agentNodeFlags, cpuSeconds, memoryMiB, percentile, startAgent } from "./agent-process.mjs";
@@ -135,6 +137,21 @@ report(
   `${(cost.sampleMs / cost.rawMs).toFixed(2)}x`,
   "<= 2x",
   cost.sampleMs <= 2 * cost.rawMs,
+);
+
+console.log("\nsecurity checks");
+const security = spawnSync(
+  process.execPath,
+  [...agentNodeFlags(), fileURLToPath(new URL("./security-bench.mjs", import.meta.url))],
+  {
+    stdio: "inherit",
+  },
+);
+report(
+  "security benchmark",
+  security.status === 0 ? "all met" : "see above",
+  "all met",
+  security.status === 0,
 );
 
 const failed = results.filter((r) => !r.ok);

@@ -8,5 +8,15 @@ export async function createCollectors(paths: HostPaths, config: AgentConfig): P
     const { createFallbackCollectors } = await import("./fallback/si-collectors.js");
     return createFallbackCollectors();
   }
-  return createLinuxCollectors(paths, { sshWindowS: config.security.ssh_window_s });
+  const { security } = config;
+  return createLinuxCollectors(paths, {
+    security: {
+      suspiciousDirs: [...security.suspicious_dirs],
+      authLogPaths: [...security.auth_log_paths],
+      sshWindowS: security.ssh_window_s,
+      sshFailedThreshold: security.ssh_failed_threshold,
+      expectedPorts: security.expected_ports === undefined ? undefined : [...security.expected_ports],
+      stateDir: config.state_dir,
+    },
+  });
 }

@@ -114,12 +114,21 @@ export interface ProcessMetrics {
 
 export type SecurityStatus = "ok" | "warning" | "critical" | "unavailable";
 
+/**
+ * Why a process is suspicious: its executable lies under a suspicious folder, was deleted
+ * from disk, runs from memory (memfd, as sandboxes and some runtimes do), or cannot be
+ * resolved although the process is a user-space one.
+ */
+export type SuspiciousReason = "suspicious_dir" | "deleted_exe" | "memfd_exec" | "no_exe";
+
 export interface SuspiciousProcess {
   pid: number;
   name: string;
   user: string;
   exe: string;
-  reason: string;
+  reason: SuspiciousReason;
+  /** memfd_exec is "warning" so it does not drown real findings; the others are "critical". */
+  severity: "critical" | "warning";
 }
 
 export interface SshSource {

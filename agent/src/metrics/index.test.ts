@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { METRIC_FAMILIES } from "../protocol.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fixtureHost } from "../../test/fixtures/hosts.js";
 import { REAL_HOST } from "./family.js";
 import { createLinuxCollectors } from "./index.js";
@@ -15,7 +18,12 @@ describe("createLinuxCollectors", () => {
         statfs: async () => ({ bsize: 4096, blocks: 100, bfree: 50, bavail: 50, files: 10, ffree: 5 }),
       },
       processes: { uidOf: () => 0 },
-      sshWindowS: 600,
+      security: {
+        sshWindowS: 600,
+        authLogPaths: [],
+        journalctl: null,
+        stateDir: mkdtempSync(join(tmpdir(), "hostwatch-state-")),
+      },
     });
     const snapshot = Object.assign({}, ...(await Promise.all(collectors.map((c) => c.collect()))));
     expect(snapshot.temperature.cpu_celsius).toBe(55);

@@ -7,14 +7,12 @@ import { NetworkCollector } from "./network.js";
 import type { NetworkOptions } from "./network.js";
 import { ProcessesCollector } from "./processes.js";
 import type { ProcessesOptions } from "./processes.js";
-import { SecurityCollector } from "./security.js";
-import type { SecurityOptions } from "./security.js";
+import { SecurityCollector } from "../security/security-family.js";
+import type { SecurityOptions } from "../security/security-family.js";
 import { TemperatureCollector } from "./temperature.js";
 import type { TemperatureOptions } from "./temperature.js";
 
 export interface LinuxCollectorOptions {
-  /** Window of the SSH failed-login count (config security.ssh_window_s); same as security.sshWindowS. */
-  sshWindowS?: number;
   temperature?: TemperatureOptions;
   disk?: DiskOptions;
   network?: NetworkOptions;
@@ -34,10 +32,7 @@ export function createLinuxCollectors(
     new DiskCollector(paths, options.disk),
     new NetworkCollector(paths, options.network),
     new ProcessesCollector(paths, options.processes),
-    new SecurityCollector(paths, {
-      ...options.security,
-      sshWindowS: options.security?.sshWindowS ?? options.sshWindowS,
-    }),
+    new SecurityCollector(paths, options.security),
   ];
 }
 
