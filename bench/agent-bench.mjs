@@ -127,7 +127,7 @@ try {
 
 const cost = measureSampleCost(200, agentNodeFlags());
 console.log(
-  `      one background sample: median ${cost.sampleMs.toFixed(3)} ms; the same ${cost.files} file operations ` +
+  `      one background sample (metric families; security below): median ${cost.sampleMs.toFixed(3)} ms; the same ${cost.files} file operations ` +
     `straight on /proc and /sys: ${cost.rawMs.toFixed(3)} ms (${cost.pids} processes)`,
 );
 for (const [family, ms] of Object.entries(cost.perFamily))

@@ -1,0 +1,83 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import * as v from "valibot";
+import { ConfigError, describeIssues } from "../../../agent/src/config/config-error.js";
+import { readJsonFile } from "../../../agent/src/config/load-config.js";
+import { collectorConfigSchema, type AgentTarget, type ParsedCollectorConfig } from "./schema.js";
+
+export interface AgentEndpoint extends AgentTarget {
+  /** http(s)://host:port/RPC2 */
+  url: string;
+  /** From token or token_file. */
+  secret: string | undefined;
+  ca: Buffer | undefined;
+}
+
+export interface StoragePaths {
+  dir: string;
+  logFile: string;
+  metricsFile: string;
+  jsonFile: string;
+  eventsFile: string;
+  spoolDir: string;
+}
+
+export interface CollectorConfig extends Omit<ParsedCollectorConfig, "agents" | "state_dir"> {
+  agents: AgentEndpoint[];
+  state_dir: string;
+  paths: StoragePaths;
+}
+
+/** Validates once, lists every problem with its key, resolves paths and secrets, and freezes. */
+export function parseCollectorConfig(input: unknown, baseDir = process.cwd()): CollectorConfig {
+  const result = v.safeParse(collectorConfigSchema, input ?? {}, { abortPipeEarly: false });
+  if (!result.success) {
+    const problems = describeIssues(result.issues);
+    throw new ConfigError(`invalid collector config:\n  ${problems.join("\n  ")}`, problems);
+  }
+  const parsed = result.output;
+  const resolve = (p: string, from: string) => path.resolve(from, p);
+  const stateDir = resolve(parsed.state_dir ?? process.env.STATE_DIRECTORY ?? "var/collector", baseDir);
+  const dir = resolve(parsed.storage.dir ?? "var/data", baseDir);
+  const problems: string[] = [];
+  const agents = parsed.agents.map((agent, index) => endpoint(agent, index, baseDir, problems));
+  if (problems.length > 0)
+    throw new ConfigError(`invalid collector config:\n  ${problems.join("\n  ")}`, problems);
+  return Object.freeze({
+    ...parsed,
+    agents,
+    state_dir: stateDir,
+    paths: {
+      dir,
+      logFile: resolve(parsed.storage.log_file, dir),
+      metricsFile: resolve(parsed.storage.metrics_file, dir),
+      jsonFile: resolve(parsed.storage.json_file, dir),
+      eventsFile: resolve(parsed.storage.events_file, dir),
+      spoolDir: resolve(parsed.storage.spool_dir ?? "spool", stateDir),
+    },
+  });
+}
+
+export function loadCollectorConfig(file: string): CollectorConfig {
+  return parseCollectorConfig(readJsonFile(file));
+}
+
+function endpoint(agent: AgentTarget, index: number, baseDir: string, problems: string[]): AgentEndpoint {
+  const read = (key: string, file: string | undefined): Buffer | undefined => {
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(path.resolve(baseDir, file));
+    } catch (error) {
+      problems.push(`agents[${index}].${key}: cannot read ${file}: ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+  const host = agent.host.includes(":") && !agent.host.startsWith("[") ? `[${agent.host}]` : agent.host;
+  const tls = agent.tls || agent.ca_file !== undefined;
+  return {
+    ...agent,
+    url: `${tls ? "https" : "http"}://${host}:${agent.port}/RPC2`,
+    secret: agent.token ?? read("token_file", agent.token_file)?.toString("utf8").trim(),
+    ca: read("ca_file", agent.ca_file),
+  };
+}

@@ -1,0 +1,158 @@
+import * as v from "valibot";
+import { parseDuration, parseSize } from "./units.js";
+
+const text = v.pipe(v.string(), v.minLength(1, "must not be empty"));
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  v.pipe(v.number(), v.integer("must be a whole number"), v.minValue(min), v.maxValue(max));
+const positive = v.pipe(v.number(), v.gtValue(0));
+const size = v.pipe(
+  v.union([v.string(), v.number()], "a size like 10MB, 500KB or a number of bytes"),
+  v.check((value) => parseSize(value) !== undefined, "a size like 10MB, 500KB or a number of bytes"),
+  v.transform((value) => parseSize(value) ?? 0),
+);
+const duration = v.pipe(
+  v.union([v.string(), v.number()], "a duration like 30s, 5m, 4h or a number of seconds"),
+  v.check(
+    (value) => parseDuration(value) !== undefined,
+    "a duration like 30s, 5m, 4h or a number of seconds",
+  ),
+  v.transform((value) => parseDuration(value) ?? 0),
+);
+const emails = v.union([text, v.array(text)], "an e-mail address or a list of them");
+
+/** A threshold is a warning level, or the long form with critical level, `for` and hysteresis. */
+const threshold = v.union(
+  [
+    v.number(),
+    v.pipe(
+      v.strictObject({
+        warning: v.optional(v.number()),
+        critical: v.optional(v.number()),
+        for: v.optional(int(1)),
+        hysteresis: v.optional(v.pipe(v.number(), v.minValue(0))),
+      }),
+      v.check(
+        (t) => t.warning !== undefined || t.critical !== undefined,
+        "a threshold needs a warning or a critical level",
+      ),
+      v.check(
+        (t) => t.warning === undefined || t.critical === undefined || t.critical >= t.warning,
+        "critical must not be below warning",
+      ),
+    ),
+  ],
+  "a number (the warning level) or {warning, critical, for, hysteresis}",
+);
+
+const thresholdEntries = {
+  cpu_usage: v.optional(threshold),
+  cpu_temperature: v.optional(threshold),
+  system_load: v.optional(threshold),
+  memory_usage: v.optional(threshold),
+  disk_usage: v.optional(threshold),
+  swap_usage: v.optional(threshold),
+  security_issues: v.optional(threshold),
+};
+
+const agent = v.strictObject({
+  name: v.pipe(text, v.regex(/^[\w.@:-]+$/, "letters, digits and . _ - @ : only")),
+  host: text,
+  port: v.optional(int(1, 65535), 8000),
+  tls: v.optional(v.boolean(), false),
+  ca_file: v.optional(text),
+  token: v.optional(v.pipe(v.string(), v.minLength(16, "a token needs at least 16 characters"))),
+  token_file: v.optional(text),
+  thresholds: v.optional(v.strictObject(thresholdEntries)),
+  email: v.optional(emails),
+});
+
+export const collectorConfigSchema = v.pipe(
+  v.strictObject({
+    agents: v.pipe(v.array(agent), v.minLength(1, "list at least one agent")),
+    poll_interval: v.optional(v.pipe(positive, v.maxValue(86_400)), 30),
+    timeout: v.optional(v.pipe(positive, v.maxValue(600)), 10),
+    max_workers: v.optional(int(1, 10_000), 64),
+    max_response_bytes: v.optional(size, 4 * 1024 * 1024),
+    state_dir: v.optional(text),
+    log_level: v.optional(v.picklist(["debug", "info", "warn", "error"]), "info"),
+    log_file: v.optional(v.nullable(text), null),
+    shard: v.optional(
+      v.pipe(
+        v.strictObject({ index: int(0), count: int(1) }),
+        v.check((s) => s.index < s.count, "shard.index must be below shard.count"),
+      ),
+      { index: 0, count: 1 },
+    ),
+    storage: v.optional(
+      v.strictObject({
+        type: v.optional(v.picklist(["file", "mysql"], 'must be "file" or "mysql"'), "file"),
+        dir: v.optional(text),
+        log_file: v.optional(text, "collector.log"),
+        metrics_file: v.optional(text, "metrics_data.log"),
+        json_file: v.optional(text, "metrics_data.jsonl"),
+        events_file: v.optional(text, "poll_events.jsonl"),
+        rotation: v.optional(
+          v.strictObject({
+            max_size: v.optional(size, 10 * 1024 * 1024),
+            backup_count: v.optional(int(0, 1000), 5),
+          }),
+          {},
+        ),
+        mysql_host: v.optional(text, "127.0.0.1"),
+        mysql_port: v.optional(int(1, 65535), 3306),
+        mysql_user: v.optional(text, "hostwatch"),
+        mysql_password: v.optional(v.string(), ""),
+        mysql_database: v.optional(v.pipe(text, v.regex(/^\w+$/, "letters, digits and _ only")), "hostwatch"),
+        retention_days: v.optional(int(0), 30),
+        spool_dir: v.optional(text),
+      }),
+      {},
+    ),
+    thresholds: v.optional(v.strictObject(thresholdEntries), {}),
+    alerts: v.optional(
+      v.strictObject({
+        down_after: v.optional(int(1), 3),
+        repeat_interval: v.optional(duration, 4 * 3600),
+        email: v.optional(
+          v.strictObject({
+            host: text,
+            port: v.optional(int(1, 65535), 25),
+            secure: v.optional(v.boolean(), false),
+            user: v.optional(text),
+            password: v.optional(v.string()),
+            from: text,
+            to: v.optional(v.array(text), []),
+          }),
+        ),
+        webhooks: v.optional(
+          v.array(
+            v.strictObject({
+              url: v.pipe(text, v.url("must be a URL")),
+              headers: v.optional(v.record(v.string(), v.string())),
+            }),
+          ),
+          [],
+        ),
+      }),
+      {},
+    ),
+  }),
+  v.forward(
+    v.check(
+      ({ agents }) => new Set(agents.map((a) => a.name)).size === agents.length,
+      "agent names must be unique",
+    ),
+    ["agents"],
+  ),
+  v.forward(
+    v.check(
+      ({ timeout, poll_interval }) => timeout <= poll_interval,
+      "timeout must not exceed poll_interval",
+    ),
+    ["timeout"],
+  ),
+);
+
+export type ParsedCollectorConfig = v.InferOutput<typeof collectorConfigSchema>;
+export type AgentTarget = ParsedCollectorConfig["agents"][number];
+export type ThresholdSetting = v.InferOutput<typeof threshold>;

@@ -1,0 +1,23 @@
+import type { PollEvent, PollSample, TimeRange } from "./records.js";
+
+/**
+ * Where samples and poll events go; chosen by storage.type. A write that throws has stored
+ * nothing the caller can count on: the caller spools the batch and replays it later, so every
+ * implementation must accept the same batch twice without duplicating rows (agent + ts).
+ */
+export interface Store {
+  readonly kind: "file" | "mysql";
+  open(): Promise<void>;
+  writeSamples(samples: ReadonlyArray<PollSample>): Promise<void>;
+  writeEvents(events: ReadonlyArray<PollEvent>): Promise<void>;
+  /** Forces buffered data to disk / the database. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Reads the history back (visualize, tests); streaming, oldest first, duplicates removed. */
+export interface HistoryReader {
+  samples(range: TimeRange): AsyncIterable<PollSample>;
+  events(range: TimeRange): AsyncIterable<PollEvent>;
+  close(): Promise<void>;
+}
