@@ -1,4 +1,88 @@
 #!/usr/bin/env node
-// Placeholder until the collector issue lands: says so and exits non-zero, so scripts notice.
-process.stderr.write("hostwatch-collector: not yet available in this version\n");
-process.exit(1);
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { ConfigError } from "../../agent/src/config/config-error.js";
+import { closeLogger, createLogger } from "../../agent/src/logging.js";
+import { createCollector } from "./collector-app.js";
+import { loadCollectorConfig, type CollectorConfig } from "./config/load-config.js";
+
+const EXIT_CONFIG = 2;
+
+async function main(): Promise<void> {
+  const argv = await yargs(hideBin(process.argv))
+    .scriptName("hostwatch-collector")
+    .usage(
+      "$0 --config FILE [--once] [--check-config]\n\nPolls every agent in the config and stores each sample (rotated files or MySQL).",
+    )
+    .option("config", {
+      alias: "c",
+      type: "string",
+      default: "config/collector.json",
+      describe: "JSON config file",
+    })
+    .option("once", {
+      type: "boolean",
+      default: false,
+      describe: "poll every agent once, store, and exit (cron, tests)",
+    })
+    .option("check-config", { type: "boolean", default: false, describe: "validate the config and exit" })
+    .strict()
+    .help()
+    .version()
+    .parse();
+
+  let config: CollectorConfig;
+  try {
+    config = loadCollectorConfig(argv.config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`hostwatch-collector: ${error.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    throw error;
+  }
+  if (argv.checkConfig) {
+    process.stdout.write(
+      `${argv.config}: config OK (${config.agents.length} agents, ${config.storage.type} storage)\n`,
+    );
+    return;
+  }
+
+  const logger = await createLogger({
+    level: config.log_level,
+    file: config.log_file ?? (config.storage.type === "file" ? config.paths.logFile : null),
+    maxSize: `${Math.ceil(config.storage.rotation.max_size / 1024)}k`,
+    maxFiles: config.storage.rotation.backup_count + 1,
+    label: "hostwatch-collector",
+  });
+  const collector = await createCollector(config, logger);
+
+  if (argv.once) {
+    await collector.runOnce();
+    await collector.stop();
+    const up = collector.pollers.filter((p) => p.state.health.state === "up").length;
+    logger.info(`one cycle done: ${up} of ${collector.pollers.length} agents answered`);
+    await closeLogger(logger);
+    return;
+  }
+
+  collector.start();
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received: stopping polls and flushing storage`);
+    void collector
+      .stop()
+      .then(() => logger.info("stopped"))
+      .then(() => closeLogger(logger))
+      .then(() => process.exit(0));
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`hostwatch-collector: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -26,7 +26,8 @@ export function createTransport(options: TransportOptions): http.Server {
     headersTimeout: 5_000,
     requestTimeout: 10_000,
     connectionsCheckingInterval: 1_000,
-    keepAliveTimeout: 5_000,
+    // longer than a typical poll interval, so a collector keeps its connection between polls
+    keepAliveTimeout: 120_000,
     maxHeaderSize: 16 * 1024,
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse) => serveRequest(req, res, options);

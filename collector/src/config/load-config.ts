@@ -53,7 +53,11 @@ export function parseCollectorConfig(input: unknown, baseDir = process.cwd()): C
       metricsFile: resolve(parsed.storage.metrics_file, dir),
       jsonFile: resolve(parsed.storage.json_file, dir),
       eventsFile: resolve(parsed.storage.events_file, dir),
-      spoolDir: resolve(parsed.storage.spool_dir ?? "spool", stateDir),
+      // shards that share a state_dir must not share a spool
+      spoolDir: resolve(
+        parsed.storage.spool_dir ?? (parsed.shard.count > 1 ? `spool-shard${parsed.shard.index}` : "spool"),
+        stateDir,
+      ),
     },
   });
 }

@@ -73,6 +73,7 @@ export const collectorConfigSchema = v.pipe(
     timeout: v.optional(v.pipe(positive, v.maxValue(600)), 10),
     max_workers: v.optional(int(1, 10_000), 64),
     max_response_bytes: v.optional(size, 4 * 1024 * 1024),
+    health_interval: v.optional(v.pipe(positive, v.maxValue(86_400)), 60),
     state_dir: v.optional(text),
     log_level: v.optional(v.picklist(["debug", "info", "warn", "error"]), "info"),
     log_file: v.optional(v.nullable(text), null),

@@ -6,7 +6,7 @@ export interface PollSample {
   /** When the poll started, ISO 8601 UTC with milliseconds (the collector's clock). */
   ts: string;
   duration_ms: number;
-  /** The agent's answer, normalised to the contract's types (see polling/normalise.ts). */
+  /** The agent's answer, normalised to the contract's types (see polling/normalise/normalise-snapshot.ts). */
   snapshot: MetricsSnapshot;
 }
 

@@ -1,0 +1,78 @@
+import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
+import type { MetricName, ResolvedRules } from "./types.js";
+
+/** One value to compare with a rule. A metric whose value is missing yields no observation. */
+export interface Observation {
+  metric: MetricName;
+  /** disk_usage only. */
+  mount?: string;
+  value: number;
+  /** Context for the message: "status critical", "load 5.2 on 4 cores". */
+  detail?: string;
+}
+
+/**
+ * The values of the metrics that have a rule. Third-party agents may leave out any field, so
+ * everything is checked: a value that is absent, null or not a finite number is missing.
+ */
+export function extractObservations(snapshot: MetricsSnapshot, rules: ResolvedRules): Observation[] {
+  const out: Observation[] = [];
+  const add = (metric: MetricName, value: number | undefined, extra?: Partial<Observation>) => {
+    if (rules[metric] && value !== undefined) out.push({ metric, value, ...extra });
+  };
+  add("cpu_usage", num(snapshot.cpu?.usage_percent));
+  add("cpu_temperature", num(snapshot.temperature?.cpu_celsius));
+  const load = loadObservation(snapshot, rules.system_load?.per_core === true);
+  if (load) add("system_load", load.value, load.detail ? { detail: load.detail } : {});
+  add("memory_usage", num(snapshot.memory?.usage_percent));
+  add("swap_usage", swapValue(snapshot));
+  for (const disk of disks(snapshot)) add("disk_usage", disk.value, { mount: disk.mount });
+  const security = snapshot.security;
+  // "unavailable": no check could run, so its issue_count of 0 means nothing.
+  if (security?.status !== "unavailable") {
+    const status = typeof security?.status === "string" ? security.status : undefined;
+    add("security_issues", num(security?.issue_count), status ? { detail: `status ${status}` } : {});
+  }
+  return out;
+}
+
+function loadObservation(
+  snapshot: MetricsSnapshot,
+  perCore: boolean,
+): { value: number; detail?: string } | undefined {
+  const load = num(snapshot.load?.load_1);
+  if (load === undefined) return undefined;
+  if (!perCore) return { value: load };
+  const cores = num(snapshot.cpu?.count);
+  if (cores === undefined || cores <= 0) return undefined;
+  return { value: load / cores, detail: `load ${round(load)} on ${cores} cores` };
+}
+
+/** Only a host with swap has a swap usage. */
+function swapValue(snapshot: MetricsSnapshot): number | undefined {
+  const total = num(snapshot.memory?.swap_total_bytes);
+  return total !== undefined && total > 0 ? num(snapshot.memory?.swap_percent) : undefined;
+}
+
+/** One value per mount; the first entry wins when an agent lists a mount twice. */
+function disks(snapshot: MetricsSnapshot): Array<{ mount: string; value: number }> {
+  const list: unknown = snapshot.disks;
+  if (!Array.isArray(list)) return [];
+  const seen = new Map<string, number>();
+  for (const disk of list as Array<Partial<Record<string, unknown>> | null>) {
+    const mount = disk?.mount;
+    const value = num(disk?.usage_percent);
+    if (typeof mount === "string" && mount !== "" && value !== undefined && !seen.has(mount)) {
+      seen.set(mount, value);
+    }
+  }
+  return [...seen].map(([mount, value]) => ({ mount, value }));
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

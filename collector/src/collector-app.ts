@@ -1,0 +1,122 @@
+import path from "node:path";
+import type { Logger } from "../../agent/src/logging.js";
+import type { CollectorConfig } from "./config/load-config.js";
+import { createStore } from "./create-store.js";
+import { formatHealth, HealthMonitor } from "./health.js";
+import { AgentPoller, type PollOutcome } from "./polling/agent-poller.js";
+import { AgentState } from "./polling/agent-state.js";
+import { AgentStateFile } from "./polling/agent-state-file.js";
+import { AgentClient } from "./polling/client/agent-client.js";
+import { Scheduler } from "./polling/scheduler.js";
+import { shareOf } from "./polling/shard.js";
+import { Spool } from "./storage/spool/spool.js";
+import { StorageWriter } from "./storage/storage-writer.js";
+
+export interface RunningCollector {
+  scheduler: Scheduler;
+  pollers: AgentPoller[];
+  writer: StorageWriter;
+  health: HealthMonitor;
+  /** Stops polling, writes everything to the store (or the spool) and closes it. */
+  stop(): Promise<void>;
+}
+
+/** Wires storage, spool, pollers and scheduler; `start` begins polling on the interval grid. */
+export async function createCollector(
+  config: CollectorConfig,
+  logger: Logger,
+): Promise<RunningCollector & { start(): void; runOnce(): Promise<void> }> {
+  const store = createStore(config);
+  const spool = new Spool(config.paths.spoolDir, {
+    onBadLine: (file, offset) => logger.error(`spool ${file}: damaged batch at byte ${offset} skipped`),
+  });
+  await spool.open();
+  const writer = new StorageWriter(store, spool, logger);
+  await store.open().catch((error: unknown) => {
+    logger.error(
+      `${store.kind} store is not available at start (samples are spooled until it is): ${String(error)}`,
+    );
+  });
+
+  const stateFile = new AgentStateFile(path.join(config.state_dir, `agents-shard${config.shard.index}.json`));
+  const saved = stateFile.load();
+  const mine = shareOf(config.agents, config.shard);
+  if (config.shard.count > 1) {
+    logger.info(
+      `shard ${config.shard.index}/${config.shard.count}: polling ${mine.length} of ${config.agents.length} agents`,
+    );
+  }
+  const pollers = mine.map(
+    (endpoint) =>
+      new AgentPoller(
+        endpoint,
+        new AgentClient({
+          url: endpoint.url,
+          token: endpoint.secret,
+          ca: endpoint.ca,
+          timeoutMs: config.timeout * 1000,
+          maxResponseBytes: config.max_response_bytes,
+        }),
+        new AgentState(endpoint.name, config.alerts.down_after, saved.get(endpoint.name)),
+      ),
+  );
+  const scheduler = new Scheduler(pollers, config.poll_interval * 1000, config.max_workers, (outcome) => {
+    writer.add(outcome.sample, outcome.events);
+    logOutcome(logger, outcome);
+  });
+  const health = new HealthMonitor(scheduler, pollers, writer);
+  let healthTimer: NodeJS.Timeout | undefined;
+
+  return {
+    scheduler,
+    pollers,
+    writer,
+    health,
+    start() {
+      writer.start();
+      scheduler.start();
+      healthTimer = setInterval(
+        () => logger.info(formatHealth(health.report())),
+        config.health_interval * 1000,
+      );
+      healthTimer.unref();
+      logger.info(
+        `polling ${pollers.length} agents every ${config.poll_interval} s (timeout ${config.timeout} s, ` +
+          `at most ${config.max_workers} at once), ${store.kind} storage`,
+      );
+    },
+    async runOnce() {
+      writer.start();
+      await scheduler.runOnce();
+    },
+    async stop() {
+      clearInterval(healthTimer);
+      await scheduler.stop();
+      await writer.close();
+      try {
+        stateFile.save(pollers.map((poller) => poller.state.health));
+      } catch (error) {
+        logger.warn(`cannot save agent states: ${String(error)}`);
+      }
+      for (const poller of pollers) poller.close();
+    },
+  };
+}
+
+function logOutcome(logger: Logger, outcome: PollOutcome): void {
+  for (const event of outcome.events) {
+    if (event.kind === "down") {
+      logger.warn(
+        `agent ${event.agent} is DOWN after ${event.consecutive_failures} failed polls: ${event.error ?? ""}`,
+      );
+    } else if (event.kind === "up") {
+      logger.info(`agent ${event.agent} is UP again after ${event.consecutive_failures} failed polls`);
+    } else if (event.consecutive_failures === 1) {
+      logger.warn(`poll of ${event.agent} failed: ${event.error ?? ""}`);
+    } else {
+      logger.debug(
+        `poll of ${event.agent} failed (${event.consecutive_failures} in a row): ${event.error ?? ""}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../../agent/src/config/config-error.js";
+import { parseCollectorConfig } from "./load-config.js";
+
+function problemsOf(input: unknown): string[] {
+  try {
+    parseCollectorConfig(input, "/srv");
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("collector config", () => {
+  it("accepts a seed config and fills in DESIGN.md's defaults", () => {
+    const config = parseCollectorConfig(
+      {
+        agents: [{ name: "web-01", host: "10.0.0.5", port: 8000 }],
+        poll_interval: 30,
+        timeout: 10,
+        max_workers: 10,
+        storage: {
+          type: "file",
+          log_file: "collector.log",
+          metrics_file: "metrics_data.log",
+          json_file: "metrics_data.json",
+          rotation: { max_size: "10MB", backup_count: 5 },
+        },
+        thresholds: {
+          cpu_usage: 80,
+          cpu_temperature: 70,
+          system_load: 2.0,
+          memory_usage: 85,
+          disk_usage: 90,
+        },
+      },
+      "/srv",
+    );
+    expect(config.agents[0]).toMatchObject({ url: "http://10.0.0.5:8000/RPC2", secret: undefined });
+    expect(config.storage.rotation).toEqual({ max_size: 10 * 1024 * 1024, backup_count: 5 });
+    expect(config.paths.jsonFile).toBe(path.resolve("/srv/var/data/metrics_data.json"));
+    expect(config.alerts).toMatchObject({ down_after: 3, repeat_interval: 14_400, webhooks: [] });
+    expect(config.shard).toEqual({ index: 0, count: 1 });
+    expect(config.storage.retention_days).toBe(30);
+  });
+
+  it("builds HTTPS URLs and brackets IPv6 hosts", () => {
+    const config = parseCollectorConfig({ agents: [{ name: "v6", host: "::1", tls: true }] }, "/srv");
+    expect(config.agents[0]?.url).toBe("https://[::1]:8000/RPC2");
+  });
+
+  it("lists every problem with the key that has it", () => {
+    expect(
+      problemsOf({
+        agents: [
+          { name: "a", host: "h", port: 0 },
+          { name: "a", host: "h2", colour: "red" },
+        ],
+        poll_interval: -1,
+        storage: { type: "postgres", rotation: { max_size: "huge" } },
+        thresholds: { cpu_usage: { warning: 90, critical: 80 }, disk_space: 5 },
+        alerts: { repeat_interval: "often" },
+        shard: { index: 3, count: 3 },
+      }),
+    ).toEqual(
+      expect.arrayContaining([
+        "agents[0].port: expected >=1, got 0",
+        "agents[1].colour: unknown key",
+        "poll_interval: expected >0, got -1",
+        'storage.type: must be "file" or "mysql" (got "postgres")',
+        'storage.rotation.max_size: a size like 10MB, 500KB or a number of bytes (got "huge")',
+        "thresholds.disk_space: unknown key",
+        'alerts.repeat_interval: a duration like 30s, 5m, 4h or a number of seconds (got "often")',
+      ]),
+    );
+  });
+
+  it("refuses duplicate agent names, a timeout above the interval and an empty agent list", () => {
+    expect(problemsOf({ agents: [] })).toEqual(["agents: list at least one agent"]);
+    expect(
+      problemsOf({
+        agents: [
+          { name: "a", host: "h" },
+          { name: "a", host: "h" },
+        ],
+      }),
+    ).toEqual(["agents: agent names must be unique"]);
+    expect(problemsOf({ agents: [{ name: "a", host: "h" }], poll_interval: 5, timeout: 10 })).toEqual([
+      "timeout: timeout must not exceed poll_interval",
+    ]);
+  });
+
+  it("names an unreadable token file", () => {
+    expect(problemsOf({ agents: [{ name: "a", host: "h", token_file: "/nonexistent/token" }] })[0]).toMatch(
+      /^agents\[0\]\.token_file: cannot read \/nonexistent\/token/,
+    );
+  });
+});

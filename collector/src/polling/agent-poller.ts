@@ -1,0 +1,59 @@
+import type { AgentEndpoint } from "../config/load-config.js";
+import type { PollEvent, PollSample } from "../storage/records.js";
+import type { AgentState } from "./agent-state.js";
+import type { AgentClient } from "./client/agent-client.js";
+import { PollError } from "./client/poll-error.js";
+import { normaliseSnapshot } from "./normalise/normalise-snapshot.js";
+
+export interface PollOutcome {
+  agent: string;
+  sample: PollSample | null;
+  events: PollEvent[];
+  durationMs: number;
+  error: PollError | null;
+}
+
+/** One agent: calls get_metrics, normalises the answer and keeps the agent's up/down state. */
+export class AgentPoller {
+  constructor(
+    readonly endpoint: AgentEndpoint,
+    private readonly client: AgentClient,
+    readonly state: AgentState,
+  ) {}
+
+  get name(): string {
+    return this.endpoint.name;
+  }
+
+  async poll(): Promise<PollOutcome> {
+    const ts = new Date().toISOString();
+    const started = performance.now();
+    const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
+    try {
+      const value = await this.client.call("get_metrics");
+      const snapshot = normaliseSnapshot(value, { agent: this.name, receivedAt: new Date() });
+      const durationMs = elapsed();
+      return {
+        agent: this.name,
+        sample: { agent: this.name, ts, duration_ms: durationMs, snapshot },
+        events: this.state.succeeded(ts, durationMs),
+        durationMs,
+        error: null,
+      };
+    } catch (cause) {
+      const error = cause instanceof PollError ? cause : new PollError("bad_response", String(cause));
+      const durationMs = elapsed();
+      return {
+        agent: this.name,
+        sample: null,
+        events: this.state.failed(ts, durationMs, error.message),
+        durationMs,
+        error,
+      };
+    }
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}

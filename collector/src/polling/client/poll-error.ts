@@ -1,0 +1,15 @@
+export type PollErrorKind =
+  "timeout" | "refused" | "unreachable" | "http" | "fault" | "bad_response" | "too_large" | "tls";
+
+/** Why a poll failed: `kind` for counting and alerting, `message` for the log and the event row. */
+export class PollError extends Error {
+  override readonly name = "PollError";
+
+  constructor(
+    readonly kind: PollErrorKind,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}

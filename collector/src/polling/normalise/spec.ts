@@ -1,0 +1,41 @@
+/**
+ * A small description language for the get_metrics contract. `SpecOf<T>` ties a description
+ * to the protocol.ts type it describes, so the compiler flags a field added, removed or
+ * retyped in the contract until contract-spec.ts follows.
+ */
+export type Spec =
+  | "number"
+  | "string"
+  | "boolean"
+  /** An ISO 8601 string or an XML-RPC dateTime, written back as ISO 8601 UTC. */
+  | "timestamp"
+  | { readonly nullable: Spec }
+  | { readonly oneOf: readonly string[] }
+  /** `positional`: the index means something (per-core usage), so one bad element drops the array. */
+  | { readonly arrayOf: Spec; readonly positional?: boolean }
+  | StructSpec;
+
+export interface StructSpec {
+  readonly fields: { readonly [name: string]: Spec };
+  /** Fields without which the struct means nothing (a disk without its mount): it is dropped. */
+  readonly key?: readonly string[];
+}
+
+export type SpecOf<T> = null extends T
+  ? { readonly nullable: SpecOf<Exclude<T, null>> }
+  : [T] extends [number]
+    ? "number"
+    : [T] extends [boolean]
+      ? "boolean"
+      : [T] extends [string]
+        ? string extends T
+          ? "string" | "timestamp"
+          : { readonly oneOf: readonly T[] }
+        : [T] extends [ReadonlyArray<infer E>]
+          ? { readonly arrayOf: SpecOf<E>; readonly positional?: boolean }
+          : StructSpecOf<T>;
+
+export interface StructSpecOf<T> {
+  readonly fields: { readonly [K in keyof T]-?: SpecOf<Exclude<T[K], undefined>> };
+  readonly key?: ReadonlyArray<keyof T & string>;
+}

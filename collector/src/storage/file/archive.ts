@@ -1,0 +1,60 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { access, rename, rm } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
+import { listRotatedFiles, rotationKey } from "./file-names.js";
+
+/** Fast level: the archives are written at the store's pace, on the collector's spare core. */
+const GZIP_LEVEL = 1;
+
+/**
+ * Gzips a closed file to file.gz (through a .tmp and a rename, so a .gz is always whole), then
+ * removes the file. A file that is gone already (pruned) is skipped.
+ */
+export async function gzipFile(file: string): Promise<void> {
+  const gz = `${file}.gz`;
+  const tmp = `${gz}.tmp`;
+  try {
+    await pipeline(createReadStream(file), createGzip({ level: GZIP_LEVEL }), createWriteStream(tmp));
+  } catch (error) {
+    await rm(tmp, { force: true });
+    if (isMissing(error) && !(await exists(file))) return;
+    throw error;
+  }
+  if (await exists(gz)) {
+    // the name was used before (a restart that lost the rotation audit): keep both, as two gzip members
+    await pipeline(createReadStream(tmp), createWriteStream(gz, { flags: "a" }));
+    await rm(tmp);
+  } else {
+    await rename(tmp, gz);
+  }
+  await rm(file, { force: true });
+}
+
+/**
+ * Deletes the oldest archives of `file` so that `keep` remain, counting a file and its .gz twin
+ * as one. Only files older than the current one (asked after listing, as writes go on meanwhile)
+ * are archives.
+ */
+export async function pruneArchives(file: string, keep: number, current: () => string): Promise<void> {
+  const files = await listRotatedFiles(file);
+  const currentFile = files.find((f) => f.path === current());
+  if (currentFile === undefined) return;
+  const currentKey = rotationKey(currentFile);
+  const archiveKeys = [...new Set(files.map(rotationKey))].filter((key) => key < currentKey);
+  const doomed = new Set(archiveKeys.slice(0, Math.max(0, archiveKeys.length - keep)));
+  for (const f of files) {
+    if (doomed.has(rotationKey(f))) await rm(f.path, { force: true });
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === "ENOENT";
+}

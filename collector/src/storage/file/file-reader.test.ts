@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
+import type { PollSample, TimeRange } from "../records.js";
+import { FileHistoryReader } from "./file-reader.js";
+import { FileStore } from "./file-store.js";
+import { sampleJsonLine } from "./lines.js";
+
+const T0 = Date.parse("2026-11-22T06:00:00.000Z");
+const snapshot = (i: number): MetricsSnapshot => ({
+  timestamp: new Date(T0 + i * 1000).toISOString(),
+  agent: {
+    name: "web",
+    hostname: "web",
+    version: "0.1.0",
+    platform: "linux",
+    os: "Debian",
+    kernel: "6.1",
+    arch: "x64",
+    uptime_s: i,
+    boot_time: "2026-11-01T00:00:00.000Z",
+  },
+  load: { load_1: i / 100, load_5: 0.5, load_15: 0.25 },
+  temperature: { cpu_celsius: null, max_celsius: null, sensors: [] },
+  collector_status: [{ name: "cpu", ok: false, duration_ms: 1, error: "disabled" }],
+  // about 3 KB per line, so that a 20 KB file holds a few samples
+  disks: Array.from({ length: 12 }, (_, d) => ({
+    mount: `/srv/volume-${d}`,
+    device: `/dev/vd${d}`,
+    fstype: "ext4",
+    total_bytes: 1e12,
+    used_bytes: 1e11 * d,
+    usage_percent: d * 5,
+    inodes_percent: null,
+  })),
+});
+const sample = (i: number, agent = i % 2 === 0 ? "web-01" : "web-02"): PollSample => ({
+  agent,
+  ts: new Date(T0 + i * 1000).toISOString(),
+  duration_ms: i % 13,
+  snapshot: snapshot(i),
+});
+const samples = (from: number, count: number) => Array.from({ length: count }, (_, i) => sample(from + i));
+const ALL: TimeRange = { from: 0, to: Number.MAX_SAFE_INTEGER };
+
+describe("file history reader", () => {
+  let dir: string;
+  let jsonFile: string;
+  let eventsFile: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "file-reader-"));
+    jsonFile = path.join(dir, "metrics_data.jsonl");
+    eventsFile = path.join(dir, "poll_events.jsonl");
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const read = async (range: TimeRange = ALL, options = {}) => {
+    const reader = new FileHistoryReader({ jsonFile, eventsFile, ...options });
+    const out: PollSample[] = [];
+    for await (const s of reader.samples(range)) out.push(s);
+    await reader.close();
+    return out;
+  };
+  const write = async (batches: PollSample[][], maxSizeBytes = 20 * 1024, flush = true) => {
+    const metricsFile = path.join(dir, "metrics_data.log");
+    const store = new FileStore({ metricsFile, jsonFile, eventsFile, maxSizeBytes, backupCount: 1000 });
+    await store.open();
+    for (const batch of batches) await store.writeSamples(batch);
+    if (flush) await store.close();
+    return store;
+  };
+
+  it("reads every sample across gzipped archives and the current file, in order", async () => {
+    await write(Array.from({ length: 30 }, (_, b) => samples(b * 10, 10)));
+    expect(await read()).toEqual(samples(0, 300));
+  });
+
+  it("reads every sample while archives are still being gzipped", async () => {
+    const store = await write(
+      Array.from({ length: 30 }, (_, b) => samples(b * 10, 10)),
+      20 * 1024,
+      false,
+    );
+    expect(await read()).toEqual(samples(0, 300));
+    await store.close();
+  });
+
+  it("filters by time (from inclusive, to exclusive) and by agent", async () => {
+    await write([samples(0, 100)]);
+    const at = (i: number) => T0 + i * 1000;
+    expect(await read({ from: at(10), to: at(20) })).toEqual(samples(10, 10));
+    expect(await read({ from: at(10), to: at(20), agent: "web-02" })).toEqual(
+      samples(10, 10).filter((s) => s.agent === "web-02"),
+    );
+    expect(await read({ from: at(100), to: at(200) })).toEqual([]);
+  });
+
+  it("reads a sample written twice (a replayed batch) once", async () => {
+    await write([samples(0, 20), samples(10, 20), samples(0, 5)]);
+    expect(await read()).toEqual(samples(0, 30));
+  });
+
+  it("puts slightly out-of-order samples in order", async () => {
+    const shuffled = samples(0, 50).sort((a, b) => (a.duration_ms % 3) - (b.duration_ms % 3));
+    await write([shuffled]);
+    expect(await read()).toEqual(samples(0, 50));
+  });
+
+  it("skips malformed and truncated lines", async () => {
+    const lines = samples(0, 3).map(sampleJsonLine);
+    const truncated = sampleJsonLine(sample(3)).slice(0, 120);
+    writeFileSync(
+      path.join(dir, "metrics_data-2026-11-22.jsonl"),
+      [lines[0], "not json", lines[1], "{}", lines[2], truncated].join("\n"),
+    );
+    expect(await read()).toEqual(samples(0, 3));
+  });
+
+  it("skips files dated before the range and reads a damaged archive up to the damage", async () => {
+    const line = (i: number) => `${sampleJsonLine(sample(i))}\n`;
+    // impossible content (a ts after the file's date) shows whether the file was read
+    writeFileSync(path.join(dir, "metrics_data-2026-11-20.jsonl"), line(5));
+    const gz = gzipSync(line(6) + line(7) + line(8));
+    writeFileSync(path.join(dir, "metrics_data-2026-11-22.jsonl.gz"), gz.subarray(0, gz.length - 30));
+    writeFileSync(path.join(dir, "metrics_data-2026-11-22.1.jsonl"), line(9));
+    writeFileSync(path.join(dir, "metrics_data.jsonl.txt"), line(10));
+    expect(await read({ from: Date.parse("2026-11-21T00:00:00Z"), to: ALL.to })).toEqual(
+      expect.arrayContaining([sample(6), sample(9)]),
+    );
+    expect(
+      (await read({ from: Date.parse("2026-11-21T00:00:00Z"), to: ALL.to })).map((s) => s.ts),
+    ).not.toContain(sample(5).ts);
+    expect((await read()).map((s) => s.ts)).toContain(sample(5).ts);
+  });
+
+  it("reads nothing from a directory that does not exist", async () => {
+    jsonFile = path.join(dir, "missing", "metrics_data.jsonl");
+    expect(await read()).toEqual([]);
+  });
+});

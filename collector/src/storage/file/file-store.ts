@@ -1,0 +1,66 @@
+import type { PollEvent, PollSample } from "../records.js";
+import type { Store } from "../store.js";
+import { eventJsonLine, sampleJsonLine, sampleLogLine } from "./lines.js";
+import { RotatingFile } from "./rotating-file.js";
+
+export interface FileStoreOptions {
+  /** metrics_data.log: one human-readable line per sample. */
+  metricsFile: string;
+  /** metrics_data.jsonl: one JSON object per sample. */
+  jsonFile: string;
+  /** poll_events.jsonl: one JSON object per poll event. */
+  eventsFile: string;
+  /** Rotation size of each file, in bytes (rounded to KiB by the rotating transport). */
+  maxSizeBytes: number;
+  /** Gzipped archives kept per file besides the current one; 0 keeps none. */
+  backupCount: number;
+}
+
+/**
+ * The default store: three rotated files (see file-names.ts for their names). A batch is
+ * written when writeSamples resolves; a write error rejects it (the caller spools the batch), and
+ * the next write reopens the files. Replays may duplicate lines; the reader drops duplicates.
+ */
+export class FileStore implements Store {
+  readonly kind = "file";
+  private readonly metrics: RotatingFile;
+  private readonly json: RotatingFile;
+  private readonly events: RotatingFile;
+
+  constructor(options: FileStoreOptions) {
+    const rotation = { maxSizeBytes: options.maxSizeBytes, backupCount: options.backupCount };
+    this.metrics = new RotatingFile({ file: options.metricsFile, ...rotation });
+    this.json = new RotatingFile({ file: options.jsonFile, ...rotation });
+    this.events = new RotatingFile({ file: options.eventsFile, ...rotation });
+  }
+
+  async open(): Promise<void> {
+    await this.each((file) => file.open());
+  }
+
+  async writeSamples(samples: ReadonlyArray<PollSample>): Promise<void> {
+    if (samples.length === 0) return;
+    const json = samples.map(sampleJsonLine);
+    const log = samples.map(sampleLogLine);
+    await Promise.all([this.json.write(json), this.metrics.write(log)]);
+  }
+
+  async writeEvents(events: ReadonlyArray<PollEvent>): Promise<void> {
+    await this.events.write(events.map(eventJsonLine));
+  }
+
+  async flush(): Promise<void> {
+    await this.each((file) => file.flush());
+  }
+
+  async close(): Promise<void> {
+    await this.each((file) => file.close());
+  }
+
+  /** Runs on all three files; waits for all, then rejects with the first error. */
+  private async each(task: (file: RotatingFile) => Promise<void>): Promise<void> {
+    const results = await Promise.allSettled([this.json, this.metrics, this.events].map(task));
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
+  }
+}

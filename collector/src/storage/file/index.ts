@@ -1,0 +1,3 @@
+export { FileStore, type FileStoreOptions } from "./file-store.js";
+export { FileHistoryReader, type FileHistoryReaderOptions } from "./file-reader.js";
+export { listRotatedFiles, rotationNames, type RotatedFile, type RotationNames } from "./file-names.js";

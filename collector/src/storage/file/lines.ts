@@ -1,0 +1,97 @@
+import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
+import type { PollEvent, PollSample } from "../records.js";
+
+/**
+ * metrics_data.jsonl: the snapshot flat beside agent, ts and duration_ms. The snapshot's own
+ * `agent` (the agent's AgentInfo) would clash with the agent's name, so it is `agent_info`.
+ */
+export function sampleJsonLine(sample: PollSample): string {
+  const { agent: agentInfo, ...families } = sample.snapshot;
+  return JSON.stringify({
+    agent: sample.agent,
+    ts: sample.ts,
+    duration_ms: sample.duration_ms,
+    agent_info: agentInfo,
+    ...families,
+  });
+}
+
+export function eventJsonLine(event: PollEvent): string {
+  const { agent, ts, kind, error, consecutive_failures, duration_ms } = event;
+  return JSON.stringify({ agent, ts, kind, error, consecutive_failures, duration_ms });
+}
+
+/**
+ * metrics_data.log:
+ * 2026-11-22T06:21:10.123Z web-01 cpu=12.5% temp=48.0C load=0.52/0.40/0.31 mem=43.2% disk=71.0%(/var) security=ok
+ */
+export function sampleLogLine({ ts, agent, snapshot: s }: PollSample): string {
+  const cpu = s.cpu === undefined ? NA : `${s.cpu.usage_percent.toFixed(1)}%`;
+  const celsius = s.temperature?.cpu_celsius;
+  const temp = celsius == null ? NA : `${celsius.toFixed(1)}C`;
+  const load =
+    s.load === undefined
+      ? NA
+      : [s.load.load_1, s.load.load_5, s.load.load_15].map((v) => v.toFixed(2)).join("/");
+  const mem = s.memory === undefined ? NA : `${s.memory.usage_percent.toFixed(1)}%`;
+  let worst = s.disks?.[0];
+  for (const disk of s.disks ?? []) if (disk.usage_percent > (worst?.usage_percent ?? 0)) worst = disk;
+  const disk = worst === undefined ? NA : `${worst.usage_percent.toFixed(1)}%(${oneLine(worst.mount)})`;
+  const security = s.security === undefined ? NA : oneLine(s.security.status);
+  return `${ts} ${oneLine(agent)} cpu=${cpu} temp=${temp} load=${load} mem=${mem} disk=${disk} security=${security}`;
+}
+
+const NA = "n/a";
+
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, "?");
+}
+
+/** Rebuilds a sample from its jsonl line; undefined for a malformed line. */
+export function parseSampleLine(line: string): PollSample | undefined {
+  const value = parseObject(line);
+  if (value === undefined) return undefined;
+  const { agent, ts, duration_ms, agent_info, ...families } = value;
+  if (typeof agent !== "string" || typeof ts !== "string" || typeof duration_ms !== "number")
+    return undefined;
+  const snapshot = { ...families, agent: agent_info } as unknown as MetricsSnapshot;
+  return { agent, ts, duration_ms, snapshot };
+}
+
+export function parseEventLine(line: string): PollEvent | undefined {
+  const value = parseObject(line);
+  if (value === undefined) return undefined;
+  const { agent, ts, kind, error, consecutive_failures, duration_ms } = value;
+  if (typeof agent !== "string" || typeof ts !== "string" || typeof kind !== "string") return undefined;
+  return {
+    agent,
+    ts,
+    kind: kind as PollEvent["kind"],
+    error: typeof error === "string" ? error : null,
+    consecutive_failures: typeof consecutive_failures === "number" ? consecutive_failures : 0,
+    duration_ms: typeof duration_ms === "number" ? duration_ms : 0,
+  };
+}
+
+const HEAD = /^\{"agent":("(?:[^"\\]|\\.)*"),"ts":"([^"\\]*)"/;
+
+/** agent and ts read off the start of a line we wrote, without parsing the whole line. */
+export function lineHead(line: string): { agent: string; ts: string } | undefined {
+  const match = HEAD.exec(line);
+  if (match === null) return undefined;
+  const quoted = match[1] ?? '""';
+  const agent = quoted.includes("\\") ? (JSON.parse(quoted) as string) : quoted.slice(1, -1);
+  return { agent, ts: match[2] ?? "" };
+}
+
+function parseObject(line: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,469 @@
+import type { Knex } from "knex";
+import type {
+  DiskMetrics,
+  MetricsSnapshot,
+  SecurityMetrics,
+  SecurityStatus,
+  SuspiciousReason,
+} from "../../../../agent/src/protocol.js";
+import type { PollEvent, PollEventKind, PollSample, TimeRange } from "../records.js";
+import type { HistoryReader } from "../store.js";
+import {
+  DEFAULT_QUERY_TIMEOUT_MS,
+  assertDatabaseName,
+  createKnex,
+  destroyKnex,
+  fromDbTime,
+  toDbTime,
+} from "./connection.js";
+import type { MysqlConnectionOptions } from "./connection.js";
+
+export interface MysqlHistoryReaderOptions extends MysqlConnectionOptions {
+  /** Rows fetched per query (keyset pagination; default 5000). */
+  pageSize?: number;
+}
+
+interface AgentRow {
+  id: number;
+  name: string;
+  hostname: string | null;
+  os: string | null;
+  kernel: string | null;
+  arch: string | null;
+  platform: string | null;
+  agent_version: string | null;
+}
+
+type Num = number | string | null;
+
+interface SampleRow {
+  agent_id: number;
+  ts: string;
+  agent_ts: string | null;
+  duration_ms: number;
+  families: string;
+  cpu_usage_percent: Num;
+  cpu_user_percent: Num;
+  cpu_system_percent: Num;
+  cpu_iowait_percent: Num;
+  cpu_steal_percent: Num;
+  cpu_count: Num;
+  load_1: Num;
+  load_5: Num;
+  load_15: Num;
+  cpu_temperature_celsius: Num;
+  max_temperature_celsius: Num;
+  memory_total_bytes: Num;
+  memory_used_bytes: Num;
+  memory_available_bytes: Num;
+  memory_usage_percent: Num;
+  swap_total_bytes: Num;
+  swap_used_bytes: Num;
+  swap_percent: Num;
+  disk_read_bytes_per_s: Num;
+  disk_write_bytes_per_s: Num;
+  disk_read_ops_per_s: Num;
+  disk_write_ops_per_s: Num;
+  net_rx_bytes_per_s: Num;
+  net_tx_bytes_per_s: Num;
+  net_rx_errors: Num;
+  net_tx_errors: Num;
+  tcp_connections: Num;
+  process_count: Num;
+  process_running: Num;
+  security_status: string | null;
+  security_issue_count: Num;
+  ssh_failed_total: Num;
+  uptime_s: Num;
+  snapshot: string | null;
+}
+
+interface DiskRow {
+  agent_id: number;
+  ts: string;
+  mount: string;
+  device: string | null;
+  fstype: string | null;
+  total_bytes: Num;
+  used_bytes: Num;
+  usage_percent: Num;
+  inodes_percent: Num;
+}
+
+interface FindingRow {
+  agent_id: number;
+  ts: string;
+  seq: number;
+  kind: string;
+  severity: string | null;
+  reason: string | null;
+  pid: Num;
+  name: string | null;
+  user: string | null;
+  exe: string | null;
+  ip: string | null;
+  count: Num;
+  proto: string | null;
+  address: string | null;
+  port: Num;
+}
+
+interface EventRow {
+  agent_id: number;
+  ts: string;
+  kind: string;
+  error: string | null;
+  consecutive_failures: Num;
+  duration_ms: Num;
+}
+
+interface Cursor {
+  ts: string;
+  agentId: number;
+}
+
+const MIN_TIME = "1000-01-01 00:00:00.000";
+const MAX_TIME = "9999-12-31 23:59:59.999";
+/** Events of one agent at one ts in the order the collector emits them: the failure before the "down" it causes. */
+const EVENT_RANK = "CASE kind WHEN 'poll_error' THEN 1 WHEN 'down' THEN 2 WHEN 'up' THEN 3 ELSE 4 END";
+
+const num = (value: Num): number | null => (value === null ? null : Number(value));
+const num0 = (value: Num): number => (value === null ? 0 : Number(value));
+
+/**
+ * Reads the history back from MySQL, oldest first, in pages (keyset pagination on (ts, agent),
+ * so a long range never holds a connection or a huge result in memory). A sample comes from its
+ * stored snapshot JSON when there is one, else it is rebuilt from the columns: the scalar
+ * metrics, disks and security findings, without what only the JSON keeps (per-core usage,
+ * sensors, interfaces, top processes, security checks, collector_status, boot time).
+ */
+export class MysqlHistoryReader implements HistoryReader {
+  private db: Knex | null = null;
+  private agents = new Map<number, AgentRow>();
+  private readonly pageSize: number;
+  private readonly queryTimeoutMs: number;
+
+  constructor(private readonly options: MysqlHistoryReaderOptions) {
+    assertDatabaseName(options.database);
+    this.pageSize = Math.max(1, Math.floor(options.pageSize ?? 5000));
+    this.queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+  }
+
+  async *samples(range: TimeRange): AsyncIterable<PollSample> {
+    const db = this.knex();
+    const bounds = await this.bounds(db, range);
+    if (bounds === null) return;
+    let cursor: Cursor | null = null;
+    for (;;) {
+      const query = this.page(db, "samples", bounds, cursor)
+        .select("*")
+        .orderBy([
+          { column: "ts", order: "asc" },
+          { column: "agent_id", order: "asc" },
+        ]);
+      const rows = (await query.limit(this.pageSize).timeout(this.queryTimeoutMs)) as SampleRow[];
+      const last = rows[rows.length - 1];
+      if (last === undefined) return;
+      await this.knowAgents(db, rows);
+      const parts = await this.partsFor(db, bounds.agentId, rows);
+      for (const row of rows) yield this.toSample(row, parts);
+      if (rows.length < this.pageSize) return;
+      cursor = { ts: last.ts, agentId: last.agent_id };
+    }
+  }
+
+  async *events(range: TimeRange): AsyncIterable<PollEvent> {
+    const db = this.knex();
+    const bounds = await this.bounds(db, range);
+    if (bounds === null) return;
+    let cursor: Cursor | null = null;
+    for (;;) {
+      const query = this.page(db, "poll_events", bounds, cursor)
+        .select("agent_id", "ts", "kind", "error", "consecutive_failures", "duration_ms")
+        .orderBy("ts")
+        .orderBy("agent_id")
+        .orderByRaw(EVENT_RANK)
+        .orderBy("kind");
+      const rows = (await query.limit(this.pageSize).timeout(this.queryTimeoutMs)) as EventRow[];
+      const full = rows.length === this.pageSize;
+      let end = rows.length;
+      if (full) {
+        // The cursor is (ts, agent): keep the last (ts, agent) group whole for the next page.
+        const tail = rows[rows.length - 1] as EventRow;
+        while (end > 0 && sameGroup(rows[end - 1] as EventRow, tail)) end--;
+        if (end === 0) end = rows.length; // a group larger than a page: cannot happen (3 kinds)
+      }
+      const page = rows.slice(0, end);
+      await this.knowAgents(db, page);
+      for (const row of page) {
+        yield {
+          agent: this.agentName(row.agent_id),
+          ts: fromDbTime(row.ts),
+          kind: row.kind as PollEventKind,
+          error: row.error,
+          consecutive_failures: num0(row.consecutive_failures),
+          duration_ms: num0(row.duration_ms),
+        };
+      }
+      const last = page[page.length - 1];
+      if (!full || last === undefined) return;
+      cursor = { ts: last.ts, agentId: last.agent_id };
+    }
+  }
+
+  async close(): Promise<void> {
+    const db = this.db;
+    this.db = null;
+    if (db !== null) await destroyKnex(db);
+  }
+
+  private knex(): Knex {
+    this.db ??= createKnex(this.options);
+    return this.db;
+  }
+
+  /** The range as DATETIME literals and the agent's id; null when the agent is unknown. */
+  private async bounds(
+    db: Knex,
+    range: TimeRange,
+  ): Promise<{ from: string; to: string; agentId: number | null } | null> {
+    const from = range.from < Date.UTC(1000, 0, 1) ? MIN_TIME : (toDbTime(range.from) ?? MAX_TIME);
+    const to = range.to < Date.UTC(1000, 0, 1) ? MIN_TIME : (toDbTime(range.to) ?? MAX_TIME);
+    if (range.agent === undefined) return { from, to, agentId: null };
+    const row = (await db("agents")
+      .select("id")
+      .where("name", range.agent)
+      .first()
+      .timeout(this.queryTimeoutMs)) as { id: number } | undefined;
+    return row === undefined ? null : { from, to, agentId: Number(row.id) };
+  }
+
+  private page(
+    db: Knex,
+    table: string,
+    bounds: { from: string; to: string; agentId: number | null },
+    cursor: Cursor | null,
+  ): Knex.QueryBuilder {
+    const query = db(table).where("ts", ">=", bounds.from).andWhere("ts", "<", bounds.to);
+    if (bounds.agentId !== null) {
+      query.andWhere("agent_id", bounds.agentId);
+      if (cursor !== null) query.andWhere("ts", ">", cursor.ts);
+    } else if (cursor !== null) {
+      query.andWhere((q) =>
+        q
+          .where("ts", ">", cursor.ts)
+          .orWhere((q2) => q2.where("ts", cursor.ts).andWhere("agent_id", ">", cursor.agentId)),
+      );
+    }
+    return query;
+  }
+
+  private async knowAgents(db: Knex, rows: ReadonlyArray<{ agent_id: number }>): Promise<void> {
+    if (rows.every((row) => this.agents.has(row.agent_id))) return;
+    const all = (await db("agents")
+      .select("id", "name", "hostname", "os", "kernel", "arch", "platform", "agent_version")
+      .timeout(this.queryTimeoutMs)) as AgentRow[];
+    this.agents = new Map(all.map((agent) => [Number(agent.id), agent]));
+  }
+
+  private agentName(id: number): string {
+    return this.agents.get(id)?.name ?? `agent#${id}`;
+  }
+
+  /** Disks and findings of the page's samples that have no snapshot JSON, by "agent_id|ts". */
+  private async partsFor(
+    db: Knex,
+    agentId: number | null,
+    rows: readonly SampleRow[],
+  ): Promise<{ disks: Map<string, DiskRow[]>; findings: Map<string, FindingRow[]> }> {
+    const disks = new Map<string, DiskRow[]>();
+    const findings = new Map<string, FindingRow[]>();
+    const wanted = rows.filter((row) => row.snapshot === null);
+    const first = wanted[0];
+    const last = wanted[wanted.length - 1];
+    if (first === undefined || last === undefined) return { disks, findings };
+    const keys = new Set(wanted.map((row) => `${row.agent_id}|${row.ts}`));
+    const span = (table: string): Knex.QueryBuilder => {
+      const query = db(table).where("ts", ">=", first.ts).andWhere("ts", "<=", last.ts);
+      if (agentId !== null) query.andWhere("agent_id", agentId);
+      return query;
+    };
+    const diskRows = (await span("disk_samples")
+      .select("*")
+      .orderBy(["agent_id", "ts", "mount"])
+      .timeout(this.queryTimeoutMs)) as DiskRow[];
+    const findingRows = (await span("security_findings")
+      .select("*")
+      .orderBy(["agent_id", "ts", "seq"])
+      .timeout(this.queryTimeoutMs)) as FindingRow[];
+    for (const [source, target] of [
+      [diskRows, disks],
+      [findingRows, findings],
+    ] as const) {
+      for (const row of source) {
+        const key = `${row.agent_id}|${row.ts}`;
+        if (!keys.has(key)) continue;
+        const list = (target as Map<string, Array<typeof row>>).get(key);
+        if (list === undefined) (target as Map<string, Array<typeof row>>).set(key, [row]);
+        else list.push(row);
+      }
+    }
+    return { disks, findings };
+  }
+
+  private toSample(
+    row: SampleRow,
+    parts: { disks: Map<string, DiskRow[]>; findings: Map<string, FindingRow[]> },
+  ): PollSample {
+    const sample = {
+      agent: this.agentName(row.agent_id),
+      ts: fromDbTime(row.ts),
+      duration_ms: Number(row.duration_ms),
+    };
+    if (row.snapshot !== null) {
+      try {
+        return { ...sample, snapshot: JSON.parse(row.snapshot) as MetricsSnapshot };
+      } catch {
+        // fall through: rebuild from the columns
+      }
+    }
+    const key = `${row.agent_id}|${row.ts}`;
+    return {
+      ...sample,
+      snapshot: this.rebuild(row, parts.disks.get(key) ?? [], parts.findings.get(key) ?? []),
+    };
+  }
+
+  private rebuild(row: SampleRow, disks: DiskRow[], findings: FindingRow[]): MetricsSnapshot {
+    const families = new Set(row.families === "" ? [] : row.families.split(","));
+    const agent = this.agents.get(row.agent_id);
+    const snapshot: MetricsSnapshot = {
+      timestamp: fromDbTime(row.agent_ts ?? row.ts),
+      agent: {
+        name: agent?.name ?? `agent#${row.agent_id}`,
+        hostname: agent?.hostname ?? "",
+        version: agent?.agent_version ?? "",
+        platform: agent?.platform ?? "",
+        os: agent?.os ?? "",
+        kernel: agent?.kernel ?? "",
+        arch: agent?.arch ?? "",
+        uptime_s: num0(row.uptime_s),
+        boot_time: "",
+      },
+      collector_status: [],
+    };
+    if (families.has("cpu")) {
+      snapshot.cpu = {
+        usage_percent: num0(row.cpu_usage_percent),
+        user_percent: num0(row.cpu_user_percent),
+        system_percent: num0(row.cpu_system_percent),
+        iowait_percent: num0(row.cpu_iowait_percent),
+        steal_percent: num0(row.cpu_steal_percent),
+        per_core_percent: [],
+        count: num0(row.cpu_count),
+      };
+    }
+    if (families.has("load")) {
+      snapshot.load = { load_1: num0(row.load_1), load_5: num0(row.load_5), load_15: num0(row.load_15) };
+    }
+    if (families.has("temperature")) {
+      snapshot.temperature = {
+        cpu_celsius: num(row.cpu_temperature_celsius),
+        max_celsius: num(row.max_temperature_celsius),
+        sensors: [],
+      };
+    }
+    if (families.has("memory")) {
+      snapshot.memory = {
+        total_bytes: num0(row.memory_total_bytes),
+        used_bytes: num0(row.memory_used_bytes),
+        available_bytes: num0(row.memory_available_bytes),
+        usage_percent: num0(row.memory_usage_percent),
+        swap_total_bytes: num0(row.swap_total_bytes),
+        swap_used_bytes: num0(row.swap_used_bytes),
+        swap_percent: num0(row.swap_percent),
+      };
+    }
+    if (families.has("disks")) {
+      snapshot.disks = disks.map((d): DiskMetrics => ({
+        mount: d.mount,
+        device: d.device ?? "",
+        fstype: d.fstype ?? "",
+        total_bytes: num0(d.total_bytes),
+        used_bytes: num0(d.used_bytes),
+        usage_percent: num0(d.usage_percent),
+        inodes_percent: num(d.inodes_percent),
+      }));
+    }
+    if (families.has("disk_io")) {
+      snapshot.disk_io = {
+        read_bytes_per_s: num0(row.disk_read_bytes_per_s),
+        write_bytes_per_s: num0(row.disk_write_bytes_per_s),
+        read_ops_per_s: num0(row.disk_read_ops_per_s),
+        write_ops_per_s: num0(row.disk_write_ops_per_s),
+      };
+    }
+    if (families.has("network")) {
+      snapshot.network = {
+        rx_bytes_per_s: num0(row.net_rx_bytes_per_s),
+        tx_bytes_per_s: num0(row.net_tx_bytes_per_s),
+        rx_errors: num0(row.net_rx_errors),
+        tx_errors: num0(row.net_tx_errors),
+        interfaces: [],
+        tcp_connections: num0(row.tcp_connections),
+      };
+    }
+    if (families.has("processes")) {
+      snapshot.processes = {
+        count: num0(row.process_count),
+        running: num0(row.process_running),
+        top_memory: [],
+        top_cpu: [],
+      };
+    }
+    if (families.has("security")) snapshot.security = rebuildSecurity(row, findings);
+    return snapshot;
+  }
+}
+
+function sameGroup(a: EventRow, b: EventRow): boolean {
+  return a.ts === b.ts && a.agent_id === b.agent_id;
+}
+
+function rebuildSecurity(row: SampleRow, findings: FindingRow[]): SecurityMetrics {
+  const security: SecurityMetrics = {
+    status: (row.security_status ?? "unavailable") as SecurityStatus,
+    issue_count: num0(row.security_issue_count),
+    suspicious_processes: [],
+    ssh_failed_logins: { window_s: 0, total: num0(row.ssh_failed_total), sources: [] },
+    unexpected_listeners: [],
+    checks: [],
+  };
+  for (const f of findings) {
+    if (f.kind === "suspicious_process") {
+      security.suspicious_processes.push({
+        pid: num0(f.pid),
+        name: f.name ?? "",
+        user: f.user ?? "",
+        exe: f.exe ?? "",
+        reason: (f.reason ?? "no_exe") as SuspiciousReason,
+        severity: f.severity === "warning" ? "warning" : "critical",
+      });
+    } else if (f.kind === "ssh_brute_force") {
+      security.ssh_failed_logins.sources.push({
+        ip: f.ip ?? "",
+        count: num0(f.count),
+        users: f.user === null || f.user === "" ? [] : f.user.split(","),
+      });
+    } else if (f.kind === "unexpected_listener") {
+      security.unexpected_listeners.push({
+        proto: f.proto ?? "",
+        address: f.address ?? "",
+        port: num0(f.port),
+        pid: num(f.pid),
+        process: f.name,
+      });
+    }
+  }
+  return security;
+}

@@ -1,0 +1,280 @@
+import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
+import type { PollEvent, PollSample } from "../records.js";
+import { NULL, dbl, str, time, ubig, uint } from "./sql-literals.js";
+
+/** The snapshot's families, as stored in samples.families (a SET column). */
+export const FAMILIES = [
+  "cpu",
+  "load",
+  "temperature",
+  "memory",
+  "disks",
+  "disk_io",
+  "network",
+  "processes",
+  "security",
+] as const;
+export type Family = (typeof FAMILIES)[number];
+
+/** samples' columns in INSERT order; `snapshot` last so it can be left out. */
+export const SAMPLE_COLUMNS = [
+  "agent_id",
+  "ts",
+  "agent_ts",
+  "duration_ms",
+  "families",
+  "cpu_usage_percent",
+  "cpu_user_percent",
+  "cpu_system_percent",
+  "cpu_iowait_percent",
+  "cpu_steal_percent",
+  "cpu_count",
+  "load_1",
+  "load_5",
+  "load_15",
+  "cpu_temperature_celsius",
+  "max_temperature_celsius",
+  "memory_total_bytes",
+  "memory_used_bytes",
+  "memory_available_bytes",
+  "memory_usage_percent",
+  "swap_total_bytes",
+  "swap_used_bytes",
+  "swap_percent",
+  "disk_read_bytes_per_s",
+  "disk_write_bytes_per_s",
+  "disk_read_ops_per_s",
+  "disk_write_ops_per_s",
+  "net_rx_bytes_per_s",
+  "net_tx_bytes_per_s",
+  "net_rx_errors",
+  "net_tx_errors",
+  "tcp_connections",
+  "process_count",
+  "process_running",
+  "security_status",
+  "security_issue_count",
+  "ssh_failed_total",
+  "uptime_s",
+  "worst_disk_usage_percent",
+  "snapshot",
+] as const;
+
+export const DISK_COLUMNS = [
+  "agent_id",
+  "ts",
+  "mount",
+  "device",
+  "fstype",
+  "total_bytes",
+  "used_bytes",
+  "usage_percent",
+  "inodes_percent",
+] as const;
+
+export const FINDING_COLUMNS = [
+  "agent_id",
+  "ts",
+  "seq",
+  "kind",
+  "severity",
+  "reason",
+  "pid",
+  "name",
+  "user",
+  "exe",
+  "ip",
+  "count",
+  "proto",
+  "address",
+  "port",
+] as const;
+
+export const EVENT_COLUMNS = [
+  "agent_id",
+  "ts",
+  "kind",
+  "error",
+  "consecutive_failures",
+  "duration_ms",
+] as const;
+
+export type FindingKind = "suspicious_process" | "ssh_brute_force" | "unexpected_listener";
+
+/** Column widths, kept here beside the code that cuts strings to them. */
+const MOUNT_MAX = 512;
+const NAME_MAX = 255;
+const SHORT_MAX = 64;
+/** TEXT holds 65,535 bytes; utf8mb4 needs up to 4 per character. */
+export const TEXT_MAX = 16_383;
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** The families present in a snapshot, as a SET literal ('cpu,load,...'). */
+export function familiesOf(snapshot: MetricsSnapshot): string {
+  const present: string[] = [];
+  const record = snapshot as unknown as Record<string, unknown>;
+  for (const family of FAMILIES) {
+    const value = record[family];
+    if (family === "disks" ? Array.isArray(value) : isObject(value)) present.push(family);
+  }
+  return present.join(",");
+}
+
+/**
+ * One samples row as a literal tuple. The snapshot comes from the collector's normaliser, but
+ * every field is still checked for its type: a bad value becomes NULL instead of failing the batch.
+ * `snapshotLiteral` is the quoted JSON for the snapshot column, or null to leave the column out.
+ */
+export function sampleRow(
+  agentId: number,
+  ts: string,
+  sample: PollSample,
+  snapshotLiteral: string | null,
+  agentTs: string | null,
+): string {
+  const s = sample.snapshot as Partial<MetricsSnapshot>;
+  const cpu = isObject(s.cpu) ? s.cpu : undefined;
+  const load = isObject(s.load) ? s.load : undefined;
+  const temperature = isObject(s.temperature) ? s.temperature : undefined;
+  const memory = isObject(s.memory) ? s.memory : undefined;
+  const diskIo = isObject(s.disk_io) ? s.disk_io : undefined;
+  const network = isObject(s.network) ? s.network : undefined;
+  const processes = isObject(s.processes) ? s.processes : undefined;
+  const security = isObject(s.security) ? s.security : undefined;
+  const agent = isObject(s.agent) ? s.agent : undefined;
+  let worstDisk: number | null = null;
+  for (const disk of asArray(s.disks)) {
+    if (!isObject(disk)) continue;
+    const usage = disk.usage_percent;
+    if (typeof usage === "number" && Number.isFinite(usage) && (worstDisk === null || usage > worstDisk)) {
+      worstDisk = usage;
+    }
+  }
+  const ssh =
+    security !== undefined && isObject(security.ssh_failed_logins) ? security.ssh_failed_logins : undefined;
+  const values = [
+    String(agentId),
+    time(ts),
+    time(agentTs),
+    dbl(sample.duration_ms) === NULL ? "0" : dbl(sample.duration_ms),
+    `'${familiesOf(sample.snapshot)}'`,
+    dbl(cpu?.usage_percent),
+    dbl(cpu?.user_percent),
+    dbl(cpu?.system_percent),
+    dbl(cpu?.iowait_percent),
+    dbl(cpu?.steal_percent),
+    uint(cpu?.count),
+    dbl(load?.load_1),
+    dbl(load?.load_5),
+    dbl(load?.load_15),
+    dbl(temperature?.cpu_celsius),
+    dbl(temperature?.max_celsius),
+    ubig(memory?.total_bytes),
+    ubig(memory?.used_bytes),
+    ubig(memory?.available_bytes),
+    dbl(memory?.usage_percent),
+    ubig(memory?.swap_total_bytes),
+    ubig(memory?.swap_used_bytes),
+    dbl(memory?.swap_percent),
+    dbl(diskIo?.read_bytes_per_s),
+    dbl(diskIo?.write_bytes_per_s),
+    dbl(diskIo?.read_ops_per_s),
+    dbl(diskIo?.write_ops_per_s),
+    dbl(network?.rx_bytes_per_s),
+    dbl(network?.tx_bytes_per_s),
+    ubig(network?.rx_errors),
+    ubig(network?.tx_errors),
+    uint(network?.tcp_connections),
+    uint(processes?.count),
+    uint(processes?.running),
+    str(security?.status, 16),
+    uint(security?.issue_count),
+    uint(ssh?.total),
+    dbl(agent?.uptime_s),
+    dbl(worstDisk),
+  ];
+  if (snapshotLiteral !== null) values.push(snapshotLiteral);
+  return `(${values.join(",")})`;
+}
+
+/** One disk_samples row per disk, mounts deduplicated (the primary key holds the mount). */
+export function diskRows(agentId: number, ts: string, snapshot: MetricsSnapshot): string[] {
+  const rows: string[] = [];
+  const seen = new Set<string>();
+  const head = `${agentId},${time(ts)}`;
+  for (const disk of asArray((snapshot as Partial<MetricsSnapshot>).disks)) {
+    if (!isObject(disk) || typeof disk.mount !== "string" || disk.mount === "") continue;
+    const mount = str(disk.mount, MOUNT_MAX);
+    if (seen.has(mount)) continue;
+    seen.add(mount);
+    rows.push(
+      `(${head},${mount},${str(disk.device, NAME_MAX)},${str(disk.fstype, SHORT_MAX)},` +
+        `${ubig(disk.total_bytes)},${ubig(disk.used_bytes)},${dbl(disk.usage_percent)},${dbl(disk.inodes_percent)})`,
+    );
+  }
+  return rows;
+}
+
+/**
+ * The security findings of a snapshot, numbered in a fixed order (suspicious processes, SSH
+ * sources, unexpected listeners) so that the same snapshot always gives the same (agent, ts, seq)
+ * rows. For an SSH source, `user` holds the tried user names, comma-separated.
+ */
+export function findingRows(agentId: number, ts: string, snapshot: MetricsSnapshot): string[] {
+  const security = (snapshot as Partial<MetricsSnapshot>).security;
+  if (!isObject(security)) return [];
+  const rows: string[] = [];
+  const head = `${agentId},${time(ts)}`;
+  const push = (kind: FindingKind, fields: Record<string, unknown>): void => {
+    if (rows.length >= 65_535) return;
+    rows.push(
+      `(${head},${rows.length},'${kind}',${str(fields.severity, 16)},${str(fields.reason, 32)},` +
+        `${uint(fields.pid)},${str(fields.name, NAME_MAX)},${str(fields.user, NAME_MAX)},${str(fields.exe, 1024)},` +
+        `${str(fields.ip, SHORT_MAX)},${uint(fields.count)},${str(fields.proto, 16)},` +
+        `${str(fields.address, SHORT_MAX)},${uint(fields.port)})`,
+    );
+  };
+  for (const p of asArray(security.suspicious_processes)) {
+    if (isObject(p)) push("suspicious_process", p);
+  }
+  const ssh = isObject(security.ssh_failed_logins) ? security.ssh_failed_logins : undefined;
+  for (const source of asArray(ssh?.sources)) {
+    if (!isObject(source)) continue;
+    const users = asArray(source.users).filter((u): u is string => typeof u === "string");
+    push("ssh_brute_force", { ip: source.ip, count: source.count, user: users.join(",") });
+  }
+  for (const l of asArray(security.unexpected_listeners)) {
+    if (isObject(l)) push("unexpected_listener", { ...l, name: l.process });
+  }
+  return rows;
+}
+
+export function eventRow(agentId: number, ts: string, event: PollEvent): string {
+  return (
+    `(${agentId},${time(ts)},${str(event.kind, 16)},${str(event.error, TEXT_MAX)},` +
+    `${uint(event.consecutive_failures) === NULL ? "0" : uint(event.consecutive_failures)},${dbl(event.duration_ms)})`
+  );
+}
+
+/** Agent metadata from a snapshot, cut to the agents table's widths (literals). */
+export function agentInfoLiterals(snapshot: MetricsSnapshot): {
+  hostname: string;
+  os: string;
+  kernel: string;
+  arch: string;
+  platform: string;
+  version: string;
+} {
+  const info: Record<string, unknown> = isObject(snapshot.agent) ? snapshot.agent : {};
+  return {
+    hostname: str(info.hostname, NAME_MAX),
+    os: str(info.os, NAME_MAX),
+    kernel: str(info.kernel, NAME_MAX),
+    arch: str(info.arch, SHORT_MAX),
+    platform: str(info.platform, SHORT_MAX),
+    version: str(info.version, SHORT_MAX),
+  };
+}

@@ -1,0 +1,62 @@
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const COLLECTOR_MAIN = path.join(REPO_ROOT, "dist/collector/src/main.js");
+const run = promisify(execFile);
+
+export interface CollectorRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function writeCollectorConfig(
+  config: object,
+  dir = mkdtempSync(path.join(tmpdir(), "hostwatch-collector-")),
+): { file: string; dir: string } {
+  const file = path.join(dir, "collector.json");
+  writeFileSync(file, JSON.stringify({ state_dir: path.join(dir, "state"), ...config }));
+  return { file, dir };
+}
+
+/** Runs the built collector to completion (e.g. --once or --check-config). */
+export async function runCollector(args: string[], timeoutMs = 30_000): Promise<CollectorRun> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [COLLECTOR_MAIN, ...args], { timeout: timeoutMs });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+/** Starts the built collector in the background; stop() sends SIGTERM and resolves with the exit code. */
+export function startCollector(configFile: string): {
+  child: ChildProcess;
+  output(): string;
+  stop(): Promise<number | null>;
+} {
+  const child = spawn(process.execPath, [COLLECTOR_MAIN, "--config", configFile], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    stop: async () => {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+}
