@@ -20,16 +20,21 @@ const duration = v.pipe(
 );
 const emails = v.union([text, v.array(text)], "an e-mail address or a list of them");
 
-/** A threshold is a warning level, or the long form with critical level, `for` and hysteresis. */
+/**
+ * A threshold is a warning level, or the long form with critical level, `for` and hysteresis;
+ * null switches the metric off (e.g. per agent).
+ */
 const threshold = v.union(
   [
     v.number(),
+    v.null(),
     v.pipe(
       v.strictObject({
         warning: v.optional(v.number()),
         critical: v.optional(v.number()),
         for: v.optional(int(1)),
         hysteresis: v.optional(v.pipe(v.number(), v.minValue(0))),
+        per_core: v.optional(v.boolean()),
       }),
       v.check(
         (t) => t.warning !== undefined || t.critical !== undefined,
@@ -41,7 +46,7 @@ const threshold = v.union(
       ),
     ),
   ],
-  "a number (the warning level) or {warning, critical, for, hysteresis}",
+  "a number (the warning level), null (off) or {warning, critical, for, hysteresis, per_core}",
 );
 
 const thresholdEntries = {

@@ -64,11 +64,11 @@ export function unmonitoredMessage(alert: Alert, why: string): string {
 }
 
 export function downMessage(alert: Alert, error: string | null): string {
-  return `${alert.agent} agent_down CRITICAL: no answer to ${polls(alert.value)}${context(error)} since ${formatTime(alert.started_at)}`;
+  return `${alert.agent} agent_down CRITICAL: down after ${polls(alert.value)}${context(error)} since ${formatTime(alert.started_at)}`;
 }
 
 export function downRepeatMessage(alert: Alert): string {
-  return `${alert.agent} agent_down still CRITICAL: no answer to ${polls(alert.value)} since ${formatTime(alert.started_at)}`;
+  return `${alert.agent} agent_down still CRITICAL: ${polls(alert.value)} since ${formatTime(alert.started_at)}`;
 }
 
 export function upMessage(alert: Alert, failures: number): string {

@@ -12,6 +12,8 @@ export interface DispatcherOptions {
   log: NotifyLog;
   /** Pending notifications per notifier; beyond it the oldest is dropped. Default 1000. */
   maxQueue?: number;
+  /** Guard for one `send` (retries included) of a notifier that never settles. Default 10 min. */
+  sendTimeoutMs?: number;
 }
 
 export interface TestResult {
@@ -40,12 +42,14 @@ export class NotificationDispatcher {
   private readonly channels: Channel[];
   private readonly log: NotifyLog;
   private readonly maxQueue: number;
+  private readonly sendTimeoutMs: number;
   private idleWaiters: Array<() => void> = [];
 
   constructor(options: DispatcherOptions) {
     this.channels = options.notifiers.map((notifier) => ({ notifier, queue: [], busy: false }));
     this.log = options.log;
     this.maxQueue = Math.max(1, Math.floor(options.maxQueue ?? 1000));
+    this.sendTimeoutMs = options.sendTimeoutMs ?? 600_000;
   }
 
   /** Logs the notification and queues it for every notifier; returns at once and never throws. */
@@ -124,9 +128,10 @@ export class NotificationDispatcher {
   private async drain(channel: Channel): Promise<void> {
     channel.busy = true;
     try {
+      await Promise.resolve(); // start after dispatch() has returned
       for (let n = channel.queue.shift(); n !== undefined; n = channel.queue.shift()) {
         try {
-          await channel.notifier.send(n);
+          await this.guardedSend(channel.notifier, n);
         } catch (err) {
           this.safeLog(
             "error",
@@ -141,6 +146,21 @@ export class NotificationDispatcher {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const waiter of waiters) waiter();
+    }
+  }
+
+  private async guardedSend(notifier: Notifier, n: AlertNotification): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`gave up waiting after ${this.sendTimeoutMs} ms`)),
+        this.sendTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([notifier.send(n), timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
