@@ -12,7 +12,8 @@ const INTERVAL_S = Number(process.env.BENCH_INTERVAL_S ?? 10);
 const RUN_S = Number(process.env.BENCH_RUN_S ?? 60);
 const { encodeResponse } = await import("../dist/agent/src/xmlrpc/index.js");
 const { isDoubleField } = await import("../dist/agent/src/protocol.js");
-const { makeSnapshot, testDatabaseName, dropDatabase, TEST_SERVER } = await import("../dist/collector/src/storage/mysql/testing.js");
+const { makeSnapshot, testDatabaseName, dropDatabase, TEST_SERVER } =
+  await import("../dist/collector/src/storage/mysql/testing.js");
 const { FileStore } = await import("../dist/collector/src/storage/file/file-store.js");
 const { FileHistoryReader } = await import("../dist/collector/src/storage/file/file-reader.js");
 const { MysqlStore } = await import("../dist/collector/src/storage/mysql/mysql-store.js");
@@ -26,10 +27,17 @@ const work = mkdtempSync(path.join(tmpdir(), "hostwatch-collector-bench-"));
 
 async function pollingBench() {
   const responseFile = path.join(work, "response.xml");
-  writeFileSync(responseFile, encodeResponse(makeSnapshot("bench", new Date().toISOString(), 1), { isDoubleField }));
-  const fake = spawn(process.execPath, [path.join(ROOT, "bench/fake-agents.mjs"), String(AGENTS), responseFile], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  writeFileSync(
+    responseFile,
+    encodeResponse(makeSnapshot("bench", new Date().toISOString(), 1), { isDoubleField }),
+  );
+  const fake = spawn(
+    process.execPath,
+    [path.join(ROOT, "bench/fake-agents.mjs"), String(AGENTS), responseFile],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const ports = await new Promise((resolve, reject) => {
     let out = "";
     fake.stdout.on("data", (chunk) => {
@@ -49,12 +57,20 @@ async function pollingBench() {
       max_workers: 256,
       health_interval: INTERVAL_S,
       state_dir: path.join(work, "state"),
-      storage: { type: "file", dir: path.join(work, "data"), rotation: { max_size: "500MB", backup_count: 5 } },
+      storage: {
+        type: "file",
+        dir: path.join(work, "data"),
+        rotation: { max_size: "500MB", backup_count: 5 },
+      },
     }),
   );
-  const collector = spawn(process.execPath, [path.join(ROOT, "dist/collector/src/main.js"), "--config", configFile], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const collector = spawn(
+    process.execPath,
+    [path.join(ROOT, "dist/collector/src/main.js"), "--config", configFile],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let log = "";
   collector.stderr.on("data", (chunk) => (log += chunk));
   try {
@@ -67,7 +83,10 @@ async function pollingBench() {
     const elapsed = (Date.now() - started) / 1000;
     const cpu = ((cpuSeconds(collector.pid) - cpuStart) / elapsed) * 100;
     const memory = memoryMiB(collector.pid);
-    const health = log.split("\n").filter((line) => line.includes("health: ")).slice(healthBefore);
+    const health = log
+      .split("\n")
+      .filter((line) => line.includes("health: "))
+      .slice(healthBefore);
     const numbers = (pattern) => health.map((line) => Number(pattern.exec(line)?.[1] ?? 0));
     const pollsPerS = numbers(/([\d.]+) polls\/s/);
     const failed = numbers(/(\d+) failed/).reduce((a, b) => a + b, 0);
@@ -78,26 +97,47 @@ async function pollingBench() {
       `      ${AGENTS} agents every ${INTERVAL_S} s for ${RUN_S} s: ${avgRate.toFixed(0)} polls/s (expected ${(AGENTS / INTERVAL_S).toFixed(0)}), ` +
         `${failed} failed, ${overruns} overruns, start lateness p99 ${lateness} ms, RSS ${memory.rss.toFixed(0)} MiB`,
     );
-    report(`collector CPU polling ${AGENTS} agents every ${INTERVAL_S} s`, `${cpu.toFixed(1)}% of one core`, "<= 60%", cpu <= 60);
-    report("missed polls", `${failed + overruns} (failed ${failed}, overruns ${overruns})`, "0", failed === 0 && overruns === 0 && avgRate >= 0.97 * (AGENTS / INTERVAL_S));
+    report(
+      `collector CPU polling ${AGENTS} agents every ${INTERVAL_S} s`,
+      `${cpu.toFixed(1)}% of one core`,
+      "<= 60%",
+      cpu <= 60,
+    );
+    report(
+      "missed polls",
+      `${failed + overruns} (failed ${failed}, overruns ${overruns})`,
+      "0",
+      failed === 0 && overruns === 0 && avgRate >= 0.97 * (AGENTS / INTERVAL_S),
+    );
   } finally {
     collector.kill("SIGTERM");
     await new Promise((resolve) => collector.once("exit", resolve));
     fake.kill("SIGTERM");
   }
-  const reader = new FileHistoryReader({ jsonFile: path.join(work, "data/metrics_data.jsonl"), eventsFile: path.join(work, "data/poll_events.jsonl") });
+  const reader = new FileHistoryReader({
+    jsonFile: path.join(work, "data/metrics_data.jsonl"),
+    eventsFile: path.join(work, "data/poll_events.jsonl"),
+  });
   const durations = [];
-  for await (const sample of reader.samples({ from: 0, to: Date.now() + 1000 })) durations.push(sample.duration_ms);
+  for await (const sample of reader.samples({ from: 0, to: Date.now() + 1000 }))
+    durations.push(sample.duration_ms);
   await reader.close();
   durations.sort((a, b) => a - b);
-  console.log(`      ${durations.length} samples stored; poll latency p50 ${percentile(durations, 50).toFixed(1)} ms, p99 ${percentile(durations, 99).toFixed(1)} ms`);
+  console.log(
+    `      ${durations.length} samples stored; poll latency p50 ${percentile(durations, 50).toFixed(1)} ms, p99 ${percentile(durations, 99).toFixed(1)} ms`,
+  );
 }
 
 function batchOf(size, offset) {
   const base = Date.now() - 3_600_000;
   return Array.from({ length: size }, (_, i) => {
     const ts = new Date(base + (offset + i) * 10).toISOString();
-    return { agent: `sim-${(offset + i) % 1000}`, ts, duration_ms: 2.5, snapshot: makeSnapshot(`sim-${i % 1000}`, ts, i) };
+    return {
+      agent: `sim-${(offset + i) % 1000}`,
+      ts,
+      duration_ms: 2.5,
+      snapshot: makeSnapshot(`sim-${i % 1000}`, ts, i),
+    };
   });
 }
 
@@ -109,7 +149,12 @@ async function storeThroughput(name, store, total, target) {
   await store.flush();
   const perS = total / ((performance.now() - started) / 1000);
   await store.close();
-  report(`${name} store throughput (batches of 1000)`, `${Math.round(perS)} samples/s`, `>= ${target}`, perS >= target);
+  report(
+    `${name} store throughput (batches of 1000)`,
+    `${Math.round(perS)} samples/s`,
+    `>= ${target}`,
+    perS >= target,
+  );
 }
 
 try {
@@ -129,7 +174,12 @@ try {
   );
   const database = testDatabaseName();
   try {
-    await storeThroughput("MySQL", new MysqlStore({ ...TEST_SERVER, database, retentionDays: 0 }), 50_000, 20_000);
+    await storeThroughput(
+      "MySQL",
+      new MysqlStore({ ...TEST_SERVER, database, retentionDays: 0 }),
+      50_000,
+      20_000,
+    );
   } finally {
     await dropDatabase(database);
   }

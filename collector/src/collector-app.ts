@@ -1,6 +1,9 @@
 import path from "node:path";
 import type { Logger } from "../../agent/src/logging.js";
 import type { CollectorConfig } from "./config/load-config.js";
+import { AlertService } from "./alerts/alert-service.js";
+import { createNotifiers } from "./alerts/create-notifiers.js";
+import { NotificationDispatcher } from "./alerts/notify/dispatcher.js";
 import { createStore } from "./create-store.js";
 import { formatHealth, HealthMonitor } from "./health.js";
 import { AgentPoller, type PollOutcome } from "./polling/agent-poller.js";
@@ -60,9 +63,15 @@ export async function createCollector(
         new AgentState(endpoint.name, config.alerts.down_after, saved.get(endpoint.name)),
       ),
   );
+  const dispatcher = new NotificationDispatcher({
+    notifiers: createNotifiers(config),
+    log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+  });
+  const alerts = new AlertService(config, dispatcher, (records) => writer.addAlerts(records), logger);
   const scheduler = new Scheduler(pollers, config.poll_interval * 1000, config.max_workers, (outcome) => {
     writer.add(outcome.sample, outcome.events);
     logOutcome(logger, outcome);
+    alerts.onOutcome(outcome);
   });
   const health = new HealthMonitor(scheduler, pollers, writer);
   let healthTimer: NodeJS.Timeout | undefined;
@@ -74,6 +83,7 @@ export async function createCollector(
     health,
     start() {
       writer.start();
+      alerts.start();
       scheduler.start();
       healthTimer = setInterval(
         () => logger.info(formatHealth(health.report())),
@@ -92,6 +102,7 @@ export async function createCollector(
     async stop() {
       clearInterval(healthTimer);
       await scheduler.stop();
+      await alerts.stop();
       await writer.close();
       try {
         stateFile.save(pollers.map((poller) => poller.state.health));

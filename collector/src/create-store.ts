@@ -19,6 +19,7 @@ export function createStore(config: CollectorConfig): Store {
     metricsFile: paths.metricsFile,
     jsonFile: paths.jsonFile,
     eventsFile: paths.eventsFile,
+    alertsFile: paths.alertsFile,
     maxSizeBytes: storage.rotation.max_size,
     backupCount: storage.rotation.backup_count,
   });

@@ -3,6 +3,8 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { ConfigError } from "../../agent/src/config/config-error.js";
 import { closeLogger, createLogger } from "../../agent/src/logging.js";
+import { createNotifiers } from "./alerts/create-notifiers.js";
+import { NotificationDispatcher } from "./alerts/notify/dispatcher.js";
 import { createCollector } from "./collector-app.js";
 import { loadCollectorConfig, type CollectorConfig } from "./config/load-config.js";
 
@@ -12,7 +14,7 @@ async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName("hostwatch-collector")
     .usage(
-      "$0 --config FILE [--once] [--check-config]\n\nPolls every agent in the config and stores each sample (rotated files or MySQL).",
+      "$0 --config FILE [--once] [--check-config] [--test-notify]\n\nPolls every agent in the config and stores each sample (rotated files or MySQL).",
     )
     .option("config", {
       alias: "c",
@@ -26,6 +28,11 @@ async function main(): Promise<void> {
       describe: "poll every agent once, store, and exit (cron, tests)",
     })
     .option("check-config", { type: "boolean", default: false, describe: "validate the config and exit" })
+    .option("test-notify", {
+      type: "boolean",
+      default: false,
+      describe: "send a test message through every configured alert channel and report each result",
+    })
     .strict()
     .help()
     .version()
@@ -46,6 +53,22 @@ async function main(): Promise<void> {
       `${argv.config}: config OK (${config.agents.length} agents, ${config.storage.type} storage)\n`,
     );
     return;
+  }
+
+  if (argv.testNotify) {
+    const notifiers = createNotifiers(config);
+    if (notifiers.length === 0)
+      process.stdout.write(
+        "no alert channel configured (alerts.email, alerts.webhooks); the log always gets alerts\n",
+      );
+    const dispatcher = new NotificationDispatcher({ notifiers, log: { info() {}, warn() {}, error() {} } });
+    const results = await dispatcher.testAll();
+    for (const r of results)
+      process.stdout.write(
+        `${r.ok ? "OK    " : "FAILED"} ${r.name}${r.error === undefined ? "" : `: ${r.error}`}\n`,
+      );
+    await dispatcher.close(5_000);
+    process.exit(results.every((r) => r.ok) ? 0 : 1);
   }
 
   const logger = await createLogger({

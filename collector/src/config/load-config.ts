@@ -19,6 +19,7 @@ export interface StoragePaths {
   metricsFile: string;
   jsonFile: string;
   eventsFile: string;
+  alertsFile: string;
   spoolDir: string;
 }
 
@@ -53,6 +54,7 @@ export function parseCollectorConfig(input: unknown, baseDir = process.cwd()): C
       metricsFile: resolve(parsed.storage.metrics_file, dir),
       jsonFile: resolve(parsed.storage.json_file, dir),
       eventsFile: resolve(parsed.storage.events_file, dir),
+      alertsFile: resolve(parsed.storage.alerts_file, dir),
       // shards that share a state_dir must not share a spool
       spoolDir: resolve(
         parsed.storage.spool_dir ?? (parsed.shard.count > 1 ? `spool-shard${parsed.shard.index}` : "spool"),

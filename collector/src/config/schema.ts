@@ -97,6 +97,7 @@ export const collectorConfigSchema = v.pipe(
         metrics_file: v.optional(text, "metrics_data.log"),
         json_file: v.optional(text, "metrics_data.jsonl"),
         events_file: v.optional(text, "poll_events.jsonl"),
+        alerts_file: v.optional(text, "alerts.jsonl"),
         rotation: v.optional(
           v.strictObject({
             max_size: v.optional(size, 10 * 1024 * 1024),

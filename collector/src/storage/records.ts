@@ -1,4 +1,5 @@
 import type { MetricsSnapshot } from "../../../agent/src/protocol.js";
+import type { AlertNotification } from "../alerts/evaluator/types.js";
 
 /** One successful poll of one agent. (agent, ts) is its identity: replays never duplicate it. */
 export interface PollSample {
@@ -30,4 +31,10 @@ export interface TimeRange {
   to: number;
   /** Only this agent when set. */
   agent?: string | undefined;
+}
+
+/** One alert state change (firing, escalated, resolved, repeat) for the alert history. */
+export interface AlertRecord extends AlertNotification {
+  /** When the collector decided it, ISO 8601 UTC. */
+  ts: string;
 }

@@ -24,6 +24,7 @@ class SwitchableStore implements Store {
     if (!this.up) throw new Error("connect ECONNREFUSED 127.0.0.1:3306");
     this.events.push(...events);
   }
+  async writeAlerts() {}
   async flush() {}
   async close() {}
 }

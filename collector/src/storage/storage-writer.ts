@@ -1,5 +1,5 @@
 import type { Logger } from "../../../agent/src/logging.js";
-import type { PollEvent, PollSample } from "./records.js";
+import type { AlertRecord, PollEvent, PollSample } from "./records.js";
 import type { Spool, SpoolBatch } from "./spool/spool.js";
 import type { Store } from "./store.js";
 
@@ -19,6 +19,7 @@ export interface StorageWriterOptions {
 export class StorageWriter {
   private samples: PollSample[] = [];
   private events: PollEvent[] = [];
+  private alerts: AlertRecord[] = [];
   private chain: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -52,6 +53,11 @@ export class StorageWriter {
     if (this.samples.length + this.events.length >= this.batchSize) void this.flushPending();
   }
 
+  /** The alert history goes the same way as samples: batched, spooled during an outage. */
+  addAlerts(alerts: ReadonlyArray<AlertRecord>): void {
+    this.alerts.push(...alerts);
+  }
+
   /** Records waiting in memory or in the spool: the store's lag. */
   get lag(): { records: number; spooledBatches: number } {
     return { records: this.samples.length + this.events.length, spooledBatches: this.spool.pendingBatches };
@@ -80,16 +86,17 @@ export class StorageWriter {
   }
 
   private flushPending(): Promise<void> {
-    if (this.samples.length === 0 && this.events.length === 0) return this.chain;
-    const batch: SpoolBatch = { samples: this.samples, events: this.events };
+    if (this.samples.length === 0 && this.events.length === 0 && this.alerts.length === 0) return this.chain;
+    const batch: SpoolBatch = { samples: this.samples, events: this.events, alerts: this.alerts };
     this.samples = [];
     this.events = [];
+    this.alerts = [];
     this.chain = this.chain.then(() => this.writeBatch(batch));
     return this.chain;
   }
 
   private async writeBatch(batch: SpoolBatch): Promise<void> {
-    const count = batch.samples.length + batch.events.length;
+    const count = batch.samples.length + batch.events.length + (batch.alerts?.length ?? 0);
     if (this.spool.isEmpty) {
       const started = performance.now();
       try {
@@ -115,11 +122,15 @@ export class StorageWriter {
       this.logger.error(`spool append failed, keeping ${count} records in memory: ${errorText(error)}`);
       this.samples.unshift(...batch.samples);
       this.events.unshift(...batch.events);
+      this.alerts.unshift(...(batch.alerts ?? []));
     }
   }
 
   private writeToStore(batch: SpoolBatch): Promise<void> {
-    return this.store.writeSamples(batch.samples).then(() => this.store.writeEvents(batch.events));
+    return this.store
+      .writeSamples(batch.samples)
+      .then(() => this.store.writeEvents(batch.events))
+      .then(() => this.store.writeAlerts(batch.alerts ?? []));
   }
 
   private scheduleReplay(delayMs: number): void {

@@ -1,4 +1,4 @@
-import type { PollEvent, PollSample, TimeRange } from "./records.js";
+import type { AlertRecord, PollEvent, PollSample, TimeRange } from "./records.js";
 
 /**
  * Where samples and poll events go; chosen by storage.type. A write that throws has stored
@@ -10,6 +10,8 @@ export interface Store {
   open(): Promise<void>;
   writeSamples(samples: ReadonlyArray<PollSample>): Promise<void>;
   writeEvents(events: ReadonlyArray<PollEvent>): Promise<void>;
+  /** The alert history: every notified state change. Idempotent on (alert id, kind, ts). */
+  writeAlerts(alerts: ReadonlyArray<AlertRecord>): Promise<void>;
   /** Forces buffered data to disk / the database. */
   flush(): Promise<void>;
   close(): Promise<void>;

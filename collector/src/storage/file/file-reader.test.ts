@@ -66,7 +66,15 @@ describe("file history reader", () => {
   };
   const write = async (batches: PollSample[][], maxSizeBytes = 20 * 1024, flush = true) => {
     const metricsFile = path.join(dir, "metrics_data.log");
-    const store = new FileStore({ metricsFile, jsonFile, eventsFile, maxSizeBytes, backupCount: 1000 });
+    const alertsFile = path.join(dir, "alerts.jsonl");
+    const store = new FileStore({
+      metricsFile,
+      jsonFile,
+      eventsFile,
+      alertsFile,
+      maxSizeBytes,
+      backupCount: 1000,
+    });
     await store.open();
     for (const batch of batches) await store.writeSamples(batch);
     if (flush) await store.close();

@@ -46,6 +46,7 @@ describe("file store", () => {
     metricsFile: path.join(root, "metrics_data.log"),
     jsonFile: path.join(root, "metrics_data.jsonl"),
     eventsFile: path.join(root, "poll_events.jsonl"),
+    alertsFile: path.join(root, "alerts.jsonl"),
   });
   const openStore = async (maxSizeBytes = 10 * 1024 * 1024, backupCount = 5, root = dir) => {
     const store = new FileStore({ ...files(root), maxSizeBytes, backupCount });

@@ -1,4 +1,4 @@
-import type { PollEvent, PollSample } from "../records.js";
+import type { AlertRecord, PollEvent, PollSample } from "../records.js";
 import type { Store } from "../store.js";
 import { eventJsonLine, sampleJsonLine, sampleLogLine } from "./lines.js";
 import { RotatingFile } from "./rotating-file.js";
@@ -10,6 +10,8 @@ export interface FileStoreOptions {
   jsonFile: string;
   /** poll_events.jsonl: one JSON object per poll event. */
   eventsFile: string;
+  /** alerts.jsonl: one JSON object per alert state change. */
+  alertsFile: string;
   /** Rotation size of each file, in bytes (rounded to KiB by the rotating transport). */
   maxSizeBytes: number;
   /** Gzipped archives kept per file besides the current one; 0 keeps none. */
@@ -17,7 +19,7 @@ export interface FileStoreOptions {
 }
 
 /**
- * The default store: three rotated files (see file-names.ts for their names). A batch is
+ * The default store: four rotated files (see file-names.ts for their names). A batch is
  * written when writeSamples resolves; a write error rejects it (the caller spools the batch), and
  * the next write reopens the files. Replays may duplicate lines; the reader drops duplicates.
  */
@@ -26,12 +28,14 @@ export class FileStore implements Store {
   private readonly metrics: RotatingFile;
   private readonly json: RotatingFile;
   private readonly events: RotatingFile;
+  private readonly alerts: RotatingFile;
 
   constructor(options: FileStoreOptions) {
     const rotation = { maxSizeBytes: options.maxSizeBytes, backupCount: options.backupCount };
     this.metrics = new RotatingFile({ file: options.metricsFile, ...rotation });
     this.json = new RotatingFile({ file: options.jsonFile, ...rotation });
     this.events = new RotatingFile({ file: options.eventsFile, ...rotation });
+    this.alerts = new RotatingFile({ file: options.alertsFile, ...rotation });
   }
 
   async open(): Promise<void> {
@@ -49,6 +53,11 @@ export class FileStore implements Store {
     await this.events.write(events.map(eventJsonLine));
   }
 
+  async writeAlerts(alerts: ReadonlyArray<AlertRecord>): Promise<void> {
+    if (alerts.length === 0) return;
+    await this.alerts.write(alerts.map((record) => JSON.stringify(record)));
+  }
+
   async flush(): Promise<void> {
     await this.each((file) => file.flush());
   }
@@ -57,9 +66,9 @@ export class FileStore implements Store {
     await this.each((file) => file.close());
   }
 
-  /** Runs on all three files; waits for all, then rejects with the first error. */
+  /** Runs on all four files; waits for all, then rejects with the first error. */
   private async each(task: (file: RotatingFile) => Promise<void>): Promise<void> {
-    const results = await Promise.allSettled([this.json, this.metrics, this.events].map(task));
+    const results = await Promise.allSettled([this.json, this.metrics, this.events, this.alerts].map(task));
     const failed = results.find((r) => r.status === "rejected");
     if (failed !== undefined) throw failed.reason;
   }

@@ -117,7 +117,18 @@ export async function destroyKnex(db: Knex, waitMs = 5000): Promise<void> {
 }
 
 /** 'YYYY-MM-DD HH:MM:SS.mmm' (UTC) from an ISO 8601 string or epoch ms; null when invalid or out of DATETIME's range. */
+const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 export function toDbTime(value: string | number): string | null {
+  // The common case, toISOString()'s own format, needs no parsing (years 1000-9999 only).
+  if (
+    typeof value === "string" &&
+    CANONICAL_ISO.test(value) &&
+    value[0] !== "0" &&
+    !Number.isNaN(Date.parse(value))
+  ) {
+    return `${value.slice(0, 10)} ${value.slice(11, 23)}`;
+  }
   const date = new Date(value);
   const ms = date.getTime();
   if (!Number.isFinite(ms)) return null;

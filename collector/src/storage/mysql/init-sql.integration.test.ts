@@ -44,7 +44,11 @@ function runClient(sql: string): void {
 async function describeSchema(database: string): Promise<Record<string, unknown[]>> {
   return withServer(async (db) => {
     const query = async (sql: string): Promise<unknown[]> => {
-      const [rows] = (await db.raw(sql, [database, MIGRATIONS_TABLE, `${MIGRATIONS_TABLE}_lock`])) as unknown as [unknown[]];
+      const [rows] = (await db.raw(sql, [
+        database,
+        MIGRATIONS_TABLE,
+        `${MIGRATIONS_TABLE}_lock`,
+      ])) as unknown as [unknown[]];
       return rows;
     };
     return {
@@ -97,7 +101,10 @@ describe("db/init_database.sql", () => {
     await store.close();
     const db = createKnex({ ...TEST_SERVER, database: fromSql, poolMax: 1 });
     try {
-      const [status] = (await db.migrate.list({ migrationSource, tableName: MIGRATIONS_TABLE })) as [unknown[], unknown[]];
+      const [status] = (await db.migrate.list({ migrationSource, tableName: MIGRATIONS_TABLE })) as [
+        unknown[],
+        unknown[],
+      ];
       expect(status).toHaveLength(1);
     } finally {
       await db.destroy();
@@ -107,7 +114,9 @@ describe("db/init_database.sql", () => {
 
   it("names the database hostwatch, the collector's default", () => {
     const sql = readFileSync(INIT_SQL, "utf8");
-    expect(sql).toMatch(/^CREATE DATABASE IF NOT EXISTS hostwatch CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;$/m);
+    expect(sql).toMatch(
+      /^CREATE DATABASE IF NOT EXISTS hostwatch CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;$/m,
+    );
     expect(sql).toMatch(/^USE hostwatch;$/m);
   });
 });

@@ -138,7 +138,7 @@ const INITIAL_SCHEMA: SqlMigration = {
 ) ${TABLE_OPTIONS}`,
     `CREATE TABLE IF NOT EXISTS alerts (
   id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
-  alert_key VARCHAR(255) NOT NULL,
+  alert_key VARCHAR(700) NOT NULL,
   agent_id INT UNSIGNED NULL,
   metric VARCHAR(64) NOT NULL,
   mount VARCHAR(512) NULL,
@@ -149,11 +149,13 @@ const INITIAL_SCHEMA: SqlMigration = {
   started_at DATETIME(3) NOT NULL,
   resolved_at DATETIME(3) NULL,
   last_notified_at DATETIME(3) NULL,
+  last_kind VARCHAR(16) NULL,
   message TEXT NULL,
+  updated_at DATETIME(3) NOT NULL,
   PRIMARY KEY (id),
+  UNIQUE KEY alerts_episode (alert_key, started_at),
   KEY alerts_agent_started (agent_id, started_at),
-  KEY alerts_state (state),
-  KEY alerts_key (alert_key)
+  KEY alerts_state (state)
 ) ${TABLE_OPTIONS}`,
   ],
   down: [

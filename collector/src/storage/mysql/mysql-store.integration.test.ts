@@ -28,7 +28,13 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-function event(agent: string, offsetMs: number, kind: PollEvent["kind"], failures: number, error: string | null): PollEvent {
+function event(
+  agent: string,
+  offsetMs: number,
+  kind: PollEvent["kind"],
+  failures: number,
+  error: string | null,
+): PollEvent {
   return { agent, ts: iso(offsetMs), kind, error, consecutive_failures: failures, duration_ms: 5 };
 }
 
@@ -66,7 +72,12 @@ describe("MysqlStore schema", () => {
   });
 
   it("keys every time-series table by time and agent, with an (agent_id, ts) index", async () => {
-    const keys = await rows<{ TABLE_NAME: string; INDEX_NAME: string; COLUMN_NAME: string; SEQ_IN_INDEX: number }>(
+    const keys = await rows<{
+      TABLE_NAME: string;
+      INDEX_NAME: string;
+      COLUMN_NAME: string;
+      SEQ_IN_INDEX: number;
+    }>(
       `SELECT TABLE_NAME, INDEX_NAME, COLUMN_NAME, SEQ_IN_INDEX FROM information_schema.STATISTICS
        WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
       [database],
@@ -108,7 +119,9 @@ describe("MysqlStore writes", () => {
       "SELECT COUNT(*) AS n FROM security_findings f JOIN agents a ON a.id = f.agent_id WHERE a.name LIKE 'dup-%'",
     );
     expect(findings?.n).toBe(6);
-    const agents = await rows<{ name: string }>("SELECT name FROM agents WHERE name LIKE 'dup-%' ORDER BY name");
+    const agents = await rows<{ name: string }>(
+      "SELECT name FROM agents WHERE name LIKE 'dup-%' ORDER BY name",
+    );
     expect(agents.map((a) => a.name)).toEqual(["dup-a", "dup-b"]);
   });
 
@@ -199,7 +212,12 @@ describe("MysqlStore writes", () => {
     const [row] = await rows<Record<string, unknown>>(
       "SELECT s.* FROM samples s JOIN agents a ON a.id = s.agent_id WHERE a.name = 'odd'",
     );
-    expect(row).toMatchObject({ memory_used_bytes: null, cpu_usage_percent: null, cpu_count: null, duration_ms: 0 });
+    expect(row).toMatchObject({
+      memory_used_bytes: null,
+      cpu_usage_percent: null,
+      cpu_count: null,
+      duration_ms: 0,
+    });
     const disks = await rows<{ mount: string; device: string }>(
       "SELECT mount, device FROM disk_samples d JOIN agents a ON a.id = d.agent_id WHERE a.name = 'odd' ORDER BY mount",
     );
@@ -221,7 +239,9 @@ describe("MysqlStore writes", () => {
       await warned.close();
     }
     expect(warnings.filter((w) => w.includes("dropped"))).toHaveLength(2);
-    const agents = await rows<{ name: string }>("SELECT name FROM agents WHERE name IN ('valid-one', 'bad-ts', '')");
+    const agents = await rows<{ name: string }>(
+      "SELECT name FROM agents WHERE name IN ('valid-one', 'bad-ts', '')",
+    );
     expect(agents.map((a) => a.name)).toEqual(["valid-one"]);
   });
 
@@ -233,7 +253,14 @@ describe("MysqlStore writes", () => {
       status: "critical",
       issue_count: 3,
       suspicious_processes: [
-        { pid: 4242, name: "xmrig", user: "www-data", exe: "/tmp/.x/xmrig", reason: "suspicious_dir", severity: "critical" },
+        {
+          pid: 4242,
+          name: "xmrig",
+          user: "www-data",
+          exe: "/tmp/.x/xmrig",
+          reason: "suspicious_dir",
+          severity: "critical",
+        },
       ],
       unexpected_listeners: [{ proto: "tcp", address: "0.0.0.0", port: 31337, pid: 4242, process: "xmrig" }],
     };
@@ -254,9 +281,26 @@ describe("MysqlStore writes", () => {
       "SELECT f.* FROM security_findings f JOIN agents a ON a.id = f.agent_id WHERE a.name = 'findings' ORDER BY seq",
     );
     expect(findings).toMatchObject([
-      { seq: 0, kind: "suspicious_process", pid: 4242, name: "xmrig", user: "www-data", exe: "/tmp/.x/xmrig", reason: "suspicious_dir", severity: "critical" },
+      {
+        seq: 0,
+        kind: "suspicious_process",
+        pid: 4242,
+        name: "xmrig",
+        user: "www-data",
+        exe: "/tmp/.x/xmrig",
+        reason: "suspicious_dir",
+        severity: "critical",
+      },
       { seq: 1, kind: "ssh_brute_force", ip: "203.0.113.7", count: 14, user: "root,admin" },
-      { seq: 2, kind: "unexpected_listener", proto: "tcp", address: "0.0.0.0", port: 31337, pid: 4242, name: "xmrig" },
+      {
+        seq: 2,
+        kind: "unexpected_listener",
+        proto: "tcp",
+        address: "0.0.0.0",
+        port: 31337,
+        pid: 4242,
+        name: "xmrig",
+      },
     ]);
   });
 
@@ -270,7 +314,10 @@ describe("MysqlStore writes", () => {
     await store.writeEvents([event("flappy", 10_000, "poll_error", 1, "timeout")]);
     expect(await agentState()).toMatchObject({ state: "up", consecutive_failures: 1, last_error: "timeout" });
 
-    const down = [event("flappy", 20_000, "poll_error", 2, "refused"), event("flappy", 20_000, "down", 2, "refused")];
+    const down = [
+      event("flappy", 20_000, "poll_error", 2, "refused"),
+      event("flappy", 20_000, "down", 2, "refused"),
+    ];
     await store.writeEvents(down);
     await store.writeEvents(down); // replay
     expect(await agentState()).toMatchObject({
@@ -288,7 +335,12 @@ describe("MysqlStore writes", () => {
     await store.writeSamples([makeSample("flappy", iso(30_000))]);
     expect(await agentState()).toMatchObject({ state: "up", consecutive_failures: 0, last_error: null });
 
-    const events = await rows<{ kind: string; ts: string; error: string | null; consecutive_failures: number }>(
+    const events = await rows<{
+      kind: string;
+      ts: string;
+      error: string | null;
+      consecutive_failures: number;
+    }>(
       `SELECT e.kind, e.ts, e.error, e.consecutive_failures FROM poll_events e JOIN agents a ON a.id = e.agent_id
        WHERE a.name = 'flappy' ORDER BY e.ts, e.kind`,
     );
@@ -303,7 +355,12 @@ describe("MysqlStore writes", () => {
   it("creates the agents row for an agent that never answered", async () => {
     await store.writeEvents([event("never-up", 0, "poll_error", 1, "refused")]);
     const [agent] = await rows<Record<string, unknown>>("SELECT * FROM agents WHERE name = 'never-up'");
-    expect(agent).toMatchObject({ hostname: null, state: null, consecutive_failures: 1, last_error: "refused" });
+    expect(agent).toMatchObject({
+      hostname: null,
+      state: null,
+      consecutive_failures: 1,
+      last_error: "refused",
+    });
   });
 
   it("writes a large batch in parallel transactions and every row arrives once", async () => {
@@ -425,7 +482,10 @@ describe("MysqlHistoryReader", () => {
         security: {
           status: "warning",
           issue_count: 1,
-          ssh_failed_logins: { total: 14, sources: [{ ip: "203.0.113.7", count: 14, users: ["root", "admin"] }] },
+          ssh_failed_logins: {
+            total: 14,
+            sources: [{ ip: "203.0.113.7", count: 14, users: ["root", "admin"] }],
+          },
         },
       });
       expect(full?.snapshot.disks).toEqual(s.disks);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
 import { fromDbTime, toDbTime } from "./connection.js";
-import { DISK_COLUMNS, FINDING_COLUMNS, SAMPLE_COLUMNS, diskRows, familiesOf, findingRows, sampleRow } from "./rows.js";
+import {
+  DISK_COLUMNS,
+  FINDING_COLUMNS,
+  SAMPLE_COLUMNS,
+  diskRows,
+  familiesOf,
+  findingRows,
+  sampleRow,
+} from "./rows.js";
 import { makeSample, makeSnapshot } from "./testing.js";
 
 /** Splits a literal tuple "(a,'b,c',NULL)" into its values (enough for these tests' data). */
@@ -28,8 +36,17 @@ describe("row literals", () => {
       collector_status: [],
     };
     expect(familiesOf(sparse)).toBe("temperature");
-    const row = values(sampleRow(1, "2024-05-01 00:00:00.000", { agent: "a", ts: "", duration_ms: 1, snapshot: sparse }, null, null));
-    const column = (name: string): string | undefined => row[SAMPLE_COLUMNS.indexOf(name as (typeof SAMPLE_COLUMNS)[number])];
+    const row = values(
+      sampleRow(
+        1,
+        "2024-05-01 00:00:00.000",
+        { agent: "a", ts: "", duration_ms: 1, snapshot: sparse },
+        null,
+        null,
+      ),
+    );
+    const column = (name: string): string | undefined =>
+      row[SAMPLE_COLUMNS.indexOf(name as (typeof SAMPLE_COLUMNS)[number])];
     expect(column("cpu_temperature_celsius")).toBe("NULL");
     expect(column("max_temperature_celsius")).toBe("48.5");
     expect(column("cpu_usage_percent")).toBe("NULL");
@@ -64,7 +81,9 @@ describe("row literals", () => {
       ["1", "'ssh_brute_force'"],
       ["2", "'unexpected_listener'"],
     ]);
-    expect(findingRows(3, "x", { ...snapshot, security: undefined } as unknown as MetricsSnapshot)).toEqual([]);
+    expect(findingRows(3, "x", { ...snapshot, security: undefined } as unknown as MetricsSnapshot)).toEqual(
+      [],
+    );
   });
 });
 

@@ -47,7 +47,11 @@ describe("SQL literals", () => {
       "INSERT INTO t (a) VALUES (3),(4)",
       "INSERT INTO t (a) VALUES (5)",
     ]);
-    expect(chunkStatements("I", rows, 100, 8)).toEqual(["I VALUES (1),(2)", "I VALUES (3),(4)", "I VALUES (5)"]);
+    expect(chunkStatements("I", rows, 100, 8)).toEqual([
+      "I VALUES (1),(2)",
+      "I VALUES (3),(4)",
+      "I VALUES (5)",
+    ]);
     expect(chunkStatements("I", ["(a-row-longer-than-the-limit)"], 100, 4)).toEqual([
       "I VALUES (a-row-longer-than-the-limit)",
     ]);

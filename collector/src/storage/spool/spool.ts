@@ -1,6 +1,6 @@
 import { mkdir, open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
-import type { PollEvent, PollSample } from "../records.js";
+import type { AlertRecord, PollEvent, PollSample } from "../records.js";
 import { readLines } from "./read-lines.js";
 import { listSegments, newSegment, removeSegment, saveOffset, syncDir } from "./segments.js";
 import type { Segment } from "./segments.js";
@@ -8,6 +8,7 @@ import type { Segment } from "./segments.js";
 export interface SpoolBatch {
   samples: PollSample[];
   events: PollEvent[];
+  alerts?: AlertRecord[];
 }
 
 export interface SpoolOptions {
@@ -203,8 +204,9 @@ function parseBatch(text: string): SpoolBatch | undefined {
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== "object" || value === null) return undefined;
-    const { samples, events } = value as Partial<SpoolBatch>;
-    return Array.isArray(samples) && Array.isArray(events) ? { samples, events } : undefined;
+    const { samples, events, alerts } = value as Partial<SpoolBatch>;
+    if (!Array.isArray(samples) || !Array.isArray(events)) return undefined;
+    return Array.isArray(alerts) ? { samples, events, alerts } : { samples, events };
   } catch {
     return undefined;
   }

@@ -1,0 +1,107 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Logger } from "../../../agent/src/logging.js";
+import type { CollectorConfig } from "../config/load-config.js";
+import type { PollOutcome } from "../polling/agent-poller.js";
+import type { AlertRecord } from "../storage/records.js";
+import { AlertEvaluator } from "./evaluator/evaluator.js";
+import { resolveRules } from "./evaluator/rules.js";
+import { parseEvaluatorState } from "./evaluator/state.js";
+import type { AlertNotification, ResolvedRules, ThresholdsInput } from "./evaluator/types.js";
+import type { NotificationDispatcher } from "./notify/dispatcher.js";
+
+const TICK_MS = 30_000;
+
+/**
+ * The collector's alerting: evaluates every poll outcome against the thresholds, sends each
+ * state change to the dispatcher (log, email, webhooks) and to the alert history, and keeps
+ * the evaluator's state in the state dir so that a restart neither re-sends nor forgets.
+ */
+export class AlertService {
+  private readonly evaluator: AlertEvaluator;
+  private readonly stateFile: string;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    config: CollectorConfig,
+    private readonly dispatcher: NotificationDispatcher,
+    private readonly history: (records: AlertRecord[]) => void,
+    private readonly logger: Logger,
+  ) {
+    this.stateFile = path.join(config.state_dir, `alerts-shard${config.shard.index}.json`);
+    const rules = new Map<string, ResolvedRules>(
+      config.agents.map((agent) => [
+        agent.name,
+        resolveRules(config.thresholds as ThresholdsInput, agent.thresholds as ThresholdsInput | undefined),
+      ]),
+    );
+    const fallback = resolveRules(config.thresholds as ThresholdsInput);
+    this.evaluator = new AlertEvaluator(
+      { rules: (agent) => rules.get(agent) ?? fallback, repeatIntervalS: config.alerts.repeat_interval },
+      this.loadState(),
+    );
+    this.publish(
+      this.evaluator.retainAgents(
+        config.agents.map((agent) => agent.name),
+        new Date(),
+      ),
+    );
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.publish(this.evaluator.tick(new Date()));
+      this.saveState(); // pending `for` counters change without notifications
+    }, TICK_MS);
+    this.timer.unref();
+  }
+
+  onOutcome(outcome: PollOutcome): void {
+    const now = new Date();
+    const notifications: AlertNotification[] = [];
+    if (outcome.sample !== null) notifications.push(...this.evaluator.onSample(outcome.sample, now));
+    for (const event of outcome.events) notifications.push(...this.evaluator.onEvent(event, now));
+    this.publish(notifications);
+  }
+
+  /** Saves the state and waits (bounded) for the notifications in flight. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.saveState();
+    await this.dispatcher.close(15_000);
+  }
+
+  private publish(notifications: AlertNotification[]): void {
+    if (notifications.length === 0) return;
+    const ts = new Date().toISOString();
+    for (const notification of notifications) this.dispatcher.dispatch(notification);
+    this.history(notifications.map((notification) => ({ ...notification, ts })));
+    this.saveState();
+  }
+
+  private loadState() {
+    let text: string;
+    try {
+      text = readFileSync(this.stateFile, "utf8");
+    } catch {
+      return undefined;
+    }
+    try {
+      return parseEvaluatorState(JSON.parse(text));
+    } catch (error) {
+      this.logger.error(`alert state ${this.stateFile} is unreadable, starting afresh: ${String(error)}`);
+      return undefined;
+    }
+  }
+
+  private saveState(): void {
+    try {
+      mkdirSync(path.dirname(this.stateFile), { recursive: true });
+      const temp = `${this.stateFile}.tmp`;
+      writeFileSync(temp, JSON.stringify(this.evaluator.exportState()));
+      renameSync(temp, this.stateFile);
+    } catch (error) {
+      this.logger.error(`cannot save alert state to ${this.stateFile}: ${String(error)}`);
+    }
+  }
+}
