@@ -126,7 +126,7 @@ CREATE TABLE IF NOT EXISTS poll_events (
 
 CREATE TABLE IF NOT EXISTS alerts (
   id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
-  alert_key VARCHAR(255) NOT NULL,
+  alert_key VARCHAR(700) NOT NULL,
   agent_id INT UNSIGNED NULL,
   metric VARCHAR(64) NOT NULL,
   mount VARCHAR(512) NULL,
@@ -137,9 +137,11 @@ CREATE TABLE IF NOT EXISTS alerts (
   started_at DATETIME(3) NOT NULL,
   resolved_at DATETIME(3) NULL,
   last_notified_at DATETIME(3) NULL,
+  last_kind VARCHAR(16) NULL,
   message TEXT NULL,
+  updated_at DATETIME(3) NOT NULL,
   PRIMARY KEY (id),
+  UNIQUE KEY alerts_episode (alert_key, started_at),
   KEY alerts_agent_started (agent_id, started_at),
-  KEY alerts_state (state),
-  KEY alerts_key (alert_key)
+  KEY alerts_state (state)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin ROW_FORMAT=DYNAMIC;

@@ -5,7 +5,8 @@ import path from "node:path";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../agent/test/xmlrpc-call.js";
-import { startCollector, writeCollectorConfig } from "./run-collector.js";
+import { runCollector, startCollector, writeCollectorConfig } from "./run-collector.js";
+import { deadPort } from "./tcp-proxy.js";
 import { ScriptedAgent } from "./scripted-agent.js";
 
 interface Mail {
@@ -140,4 +141,20 @@ describe("alerts from a collector polling a scripted agent", () => {
       "resolved",
     ]);
   }, 90_000);
+
+  it("--test-notify sends a test message through every channel and reports each result", async () => {
+    const before = { mails: mails.length, hooks: hooks.length };
+    const ok = await runCollector(["--config", config.file, "--test-notify"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/^OK +email/m);
+    expect(ok.stdout).toMatch(/^OK +webhook/m);
+    expect(mails.length).toBe(before.mails + 1);
+    expect(hooks.length).toBe(before.hooks + 1);
+
+    const broken = JSON.parse(readFileSync(config.file, "utf8")) as { alerts: { webhooks: Array<{ url: string }> } };
+    broken.alerts.webhooks = [{ url: `http://127.0.0.1:${await deadPort()}/hook` }];
+    const failing = await runCollector(["--config", writeCollectorConfig(broken).file, "--test-notify"]);
+    expect(failing.code).toBe(1);
+    expect(failing.stdout).toMatch(/^FAILED webhook/m);
+  });
 });

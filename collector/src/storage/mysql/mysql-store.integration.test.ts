@@ -1,7 +1,7 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
-import type { PollEvent, PollSample } from "../records.js";
+import type { AlertRecord, PollEvent, PollSample } from "../records.js";
 import { createKnex } from "./connection.js";
 import { TABLES } from "./migrations.js";
 import { MysqlHistoryReader } from "./mysql-reader.js";
@@ -381,6 +381,80 @@ describe("MysqlStore writes", () => {
   });
 });
 
+describe("MysqlStore alerts", () => {
+  function record(
+    kind: AlertRecord["kind"],
+    offsetS: number,
+    patch: Partial<AlertRecord["alert"]> = {},
+  ): AlertRecord {
+    const startedAt = iso(1_000_000);
+    return {
+      kind,
+      ts: iso(1_000_000 + offsetS * 1000),
+      message: `web-01 disk_usage /var ${kind}`,
+      alert: {
+        id: `web-01/disk_usage//var/${Date.parse(startedAt)}`,
+        key: "web-01/disk_usage//var",
+        agent: "alerting",
+        metric: "disk_usage",
+        mount: "/var",
+        severity: "warning",
+        state: "firing",
+        value: 91.5,
+        threshold: 90,
+        started_at: startedAt,
+        resolved_at: null,
+        last_notified_at: iso(1_000_000 + offsetS * 1000),
+        ...patch,
+      },
+    };
+  }
+  const episode = async (): Promise<Array<Record<string, unknown>>> =>
+    rows("SELECT * FROM alerts WHERE alert_key = 'web-01/disk_usage//var' ORDER BY started_at");
+
+  it("keeps one row per episode, updated by each notification, and ignores replays and older records", async () => {
+    const firing = record("firing", 0);
+    const escalated = record("escalated", 60, { severity: "critical", value: 96, threshold: 95 });
+    const resolved = record("resolved", 600, {
+      severity: "critical",
+      state: "resolved",
+      value: 80,
+      threshold: 95,
+      resolved_at: iso(1_600_000),
+    });
+    await store.writeAlerts([firing]);
+    expect(await episode()).toMatchObject([
+      { state: "firing", severity: "warning", value: 91.5, last_kind: "firing" },
+    ]);
+
+    await store.writeAlerts([escalated, firing]); // the older one arrives again, after
+    await store.writeAlerts([resolved]);
+    await store.writeAlerts([firing, escalated, resolved]); // replay of everything
+    const rowsNow = await episode();
+    expect(rowsNow).toHaveLength(1);
+    expect(rowsNow[0]).toMatchObject({
+      metric: "disk_usage",
+      mount: "/var",
+      severity: "critical",
+      state: "resolved",
+      value: 80,
+      threshold: 95,
+      started_at: "2024-05-01 00:16:40.000",
+      resolved_at: "2024-05-01 00:26:40.000",
+      last_notified_at: "2024-05-01 00:26:40.000",
+      last_kind: "resolved",
+      message: "web-01 disk_usage /var resolved",
+      updated_at: "2024-05-01 00:26:40.000",
+    });
+    const [agent] = await rows<{ id: number }>("SELECT id FROM agents WHERE name = 'alerting'");
+    expect(rowsNow[0]?.agent_id).toBe(agent?.id);
+
+    // The next episode of the same key is a row of its own.
+    await store.writeAlerts([record("firing", 3600, { started_at: iso(4_600_000) })]);
+    expect((await episode()).map((r) => r.state)).toEqual(["resolved", "firing"]);
+  });
+});
+
 describe("MysqlHistoryReader", () => {
   const reader = (pageSize?: number): MysqlHistoryReader =>
     new MysqlHistoryReader({ ...TEST_SERVER, database, ...(pageSize === undefined ? {} : { pageSize }) });
@@ -512,6 +586,25 @@ describe("MysqlStore retention", () => {
       { agent: "aged", ts: oldTs, kind: "poll_error", error: "x", consecutive_failures: 1, duration_ms: 1 },
       { agent: "aged", ts: newTs, kind: "poll_error", error: "y", consecutive_failures: 1, duration_ms: 1 },
     ]);
+    const resolvedAt = (ts: string, key: string): AlertRecord => ({
+      kind: "resolved",
+      ts,
+      message: "",
+      alert: {
+        id: `${key}/0`,
+        key,
+        agent: "aged",
+        metric: "cpu_usage",
+        severity: "warning",
+        state: "resolved",
+        value: 1,
+        threshold: 90,
+        started_at: ts,
+        resolved_at: ts,
+        last_notified_at: ts,
+      },
+    });
+    await store.writeAlerts([resolvedAt(oldTs, "aged/old"), resolvedAt(newTs, "aged/new")]);
     const pruner = new MysqlStore({ ...options, retentionDays: 0, pruneBatch: 2 });
     await pruner.open();
     try {
@@ -520,6 +613,7 @@ describe("MysqlStore retention", () => {
       expect(result.disk_samples).toBeGreaterThanOrEqual(3);
       expect(result.security_findings).toBeGreaterThanOrEqual(1);
       expect(result.poll_events).toBeGreaterThanOrEqual(1);
+      expect(result.alerts).toBeGreaterThanOrEqual(1);
     } finally {
       await pruner.close();
     }
@@ -532,6 +626,13 @@ describe("MysqlStore retention", () => {
       expect(Number(counts?.old), table).toBe(0);
       expect(Number(counts?.kept), table).toBeGreaterThan(0);
     }
+    const alerts = await rows<{ alert_key: string }>(
+      "SELECT alert_key FROM alerts WHERE alert_key LIKE 'aged/%'",
+    );
+    expect(alerts.map((a) => a.alert_key)).toEqual(["aged/new"]);
+    // A firing episode stays, however old.
+    const firing = await rows<{ n: number }>("SELECT COUNT(*) AS n FROM alerts WHERE state = 'firing'");
+    expect(firing[0]?.n).toBe(1);
     // The agent and everything newer stay.
     const [agent] = await rows<{ n: number }>("SELECT COUNT(*) AS n FROM agents WHERE name = 'aged'");
     expect(agent?.n).toBe(1);

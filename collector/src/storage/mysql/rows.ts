@@ -1,6 +1,6 @@
 import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
 import type { PollEvent, PollSample } from "../records.js";
-import { NULL, dbl, str, time, ubig, uint } from "./sql-literals.js";
+import { NULL_CELL, dbl, str, time, ubig, uint } from "./encoding.js";
 
 /** The snapshot's families, as stored in samples.families (a SET column). */
 export const FAMILIES = [
@@ -112,7 +112,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
-/** The families present in a snapshot, as a SET literal ('cpu,load,...'). */
+/** The families present in a snapshot, as a SET value ('cpu,load,...'). */
 export function familiesOf(snapshot: MetricsSnapshot): string {
   const present: string[] = [];
   const record = snapshot as unknown as Record<string, unknown>;
@@ -124,15 +124,16 @@ export function familiesOf(snapshot: MetricsSnapshot): string {
 }
 
 /**
- * One samples row as a literal tuple. The snapshot comes from the collector's normaliser, but
- * every field is still checked for its type: a bad value becomes NULL instead of failing the batch.
- * `snapshotLiteral` is the quoted JSON for the snapshot column, or null to leave the column out.
+ * One samples row as a tab-separated line (encoding.ts). The snapshot comes from the collector's
+ * normaliser, but every field is still checked for its type: a bad value becomes NULL instead of
+ * failing the batch. `snapshotField` is the encoded JSON for the snapshot column, or null to
+ * leave the column out.
  */
 export function sampleRow(
   agentId: number,
   ts: string,
   sample: PollSample,
-  snapshotLiteral: string | null,
+  snapshotField: string | null,
   agentTs: string | null,
 ): string {
   const s = sample.snapshot as Partial<MetricsSnapshot>;
@@ -159,8 +160,8 @@ export function sampleRow(
     String(agentId),
     time(ts),
     time(agentTs),
-    dbl(sample.duration_ms) === NULL ? "0" : dbl(sample.duration_ms),
-    `'${familiesOf(sample.snapshot)}'`,
+    dbl(sample.duration_ms) === NULL_CELL ? "0" : dbl(sample.duration_ms),
+    familiesOf(sample.snapshot),
     dbl(cpu?.usage_percent),
     dbl(cpu?.user_percent),
     dbl(cpu?.system_percent),
@@ -196,23 +197,23 @@ export function sampleRow(
     dbl(agent?.uptime_s),
     dbl(worstDisk),
   ];
-  if (snapshotLiteral !== null) values.push(snapshotLiteral);
-  return `(${values.join(",")})`;
+  if (snapshotField !== null) values.push(snapshotField);
+  return values.join("\t");
 }
 
 /** One disk_samples row per disk, mounts deduplicated (the primary key holds the mount). */
 export function diskRows(agentId: number, ts: string, snapshot: MetricsSnapshot): string[] {
   const rows: string[] = [];
   const seen = new Set<string>();
-  const head = `${agentId},${time(ts)}`;
+  const head = `${agentId}\t${time(ts)}`;
   for (const disk of asArray((snapshot as Partial<MetricsSnapshot>).disks)) {
     if (!isObject(disk) || typeof disk.mount !== "string" || disk.mount === "") continue;
     const mount = str(disk.mount, MOUNT_MAX);
     if (seen.has(mount)) continue;
     seen.add(mount);
     rows.push(
-      `(${head},${mount},${str(disk.device, NAME_MAX)},${str(disk.fstype, SHORT_MAX)},` +
-        `${ubig(disk.total_bytes)},${ubig(disk.used_bytes)},${dbl(disk.usage_percent)},${dbl(disk.inodes_percent)})`,
+      `${head}\t${mount}\t${str(disk.device, NAME_MAX)}\t${str(disk.fstype, SHORT_MAX)}\t` +
+        `${ubig(disk.total_bytes)}\t${ubig(disk.used_bytes)}\t${dbl(disk.usage_percent)}\t${dbl(disk.inodes_percent)}`,
     );
   }
   return rows;
@@ -227,14 +228,26 @@ export function findingRows(agentId: number, ts: string, snapshot: MetricsSnapsh
   const security = (snapshot as Partial<MetricsSnapshot>).security;
   if (!isObject(security)) return [];
   const rows: string[] = [];
-  const head = `${agentId},${time(ts)}`;
+  const head = `${agentId}\t${time(ts)}`;
   const push = (kind: FindingKind, fields: Record<string, unknown>): void => {
     if (rows.length >= 65_535) return;
     rows.push(
-      `(${head},${rows.length},'${kind}',${str(fields.severity, 16)},${str(fields.reason, 32)},` +
-        `${uint(fields.pid)},${str(fields.name, NAME_MAX)},${str(fields.user, NAME_MAX)},${str(fields.exe, 1024)},` +
-        `${str(fields.ip, SHORT_MAX)},${uint(fields.count)},${str(fields.proto, 16)},` +
-        `${str(fields.address, SHORT_MAX)},${uint(fields.port)})`,
+      [
+        head,
+        rows.length,
+        kind,
+        str(fields.severity, 16),
+        str(fields.reason, 32),
+        uint(fields.pid),
+        str(fields.name, NAME_MAX),
+        str(fields.user, NAME_MAX),
+        str(fields.exe, 1024),
+        str(fields.ip, SHORT_MAX),
+        uint(fields.count),
+        str(fields.proto, 16),
+        str(fields.address, SHORT_MAX),
+        uint(fields.port),
+      ].join("\t"),
     );
   };
   for (const p of asArray(security.suspicious_processes)) {
@@ -253,14 +266,19 @@ export function findingRows(agentId: number, ts: string, snapshot: MetricsSnapsh
 }
 
 export function eventRow(agentId: number, ts: string, event: PollEvent): string {
-  return (
-    `(${agentId},${time(ts)},${str(event.kind, 16)},${str(event.error, TEXT_MAX)},` +
-    `${uint(event.consecutive_failures) === NULL ? "0" : uint(event.consecutive_failures)},${dbl(event.duration_ms)})`
-  );
+  const failures = uint(event.consecutive_failures);
+  return [
+    agentId,
+    time(ts),
+    str(event.kind, 16),
+    str(event.error, TEXT_MAX),
+    failures === NULL_CELL ? "0" : failures,
+    dbl(event.duration_ms),
+  ].join("\t");
 }
 
-/** Agent metadata from a snapshot, cut to the agents table's widths (literals). */
-export function agentInfoLiterals(snapshot: MetricsSnapshot): {
+/** Agent metadata from a snapshot, cut to the agents table's widths (encoded fields). */
+export function agentInfoFields(snapshot: MetricsSnapshot): {
   hostname: string;
   os: string;
   kernel: string;
