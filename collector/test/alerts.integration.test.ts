@@ -151,7 +151,9 @@ describe("alerts from a collector polling a scripted agent", () => {
     expect(mails.length).toBe(before.mails + 1);
     expect(hooks.length).toBe(before.hooks + 1);
 
-    const broken = JSON.parse(readFileSync(config.file, "utf8")) as { alerts: { webhooks: Array<{ url: string }> } };
+    const broken = JSON.parse(readFileSync(config.file, "utf8")) as {
+      alerts: { webhooks: Array<{ url: string }> };
+    };
     broken.alerts.webhooks = [{ url: `http://127.0.0.1:${await deadPort()}/hook` }];
     const failing = await runCollector(["--config", writeCollectorConfig(broken).file, "--test-notify"]);
     expect(failing.code).toBe(1);

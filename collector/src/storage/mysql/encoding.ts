@@ -15,9 +15,14 @@
 /** NULL in a LOAD DATA field. */
 export const NULL_CELL = "\\N";
 
-// eslint-disable-next-line no-control-regex
 const FIELD_SPECIALS = /[\\\t\n\r\0]/g;
-const FIELD_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0" };
+const FIELD_ESCAPES: Record<string, string> = {
+  "\\": "\\\\",
+  "\t": "\\t",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\0": "\\0",
+};
 
 /** A string as a LOAD DATA field. */
 export function field(value: string): string {
@@ -54,7 +59,8 @@ export function ubig(value: unknown): string {
 
 /** INT UNSIGNED: rounded; NULL when negative, non-finite or beyond the type. */
 export function uint(value: unknown): string {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 4_294_967_295) return NULL_CELL;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > 4_294_967_295)
+    return NULL_CELL;
   return String(Math.round(value));
 }
 

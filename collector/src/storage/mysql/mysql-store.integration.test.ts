@@ -10,7 +10,7 @@ import type { MysqlStoreOptions } from "./mysql-store.js";
 import { TEST_SERVER, dropDatabase, makeSample, makeSnapshot, testDatabaseName } from "./testing.js";
 
 const database = testDatabaseName();
-const options: MysqlStoreOptions = { ...TEST_SERVER, database, retentionDays: 30 };
+const options: MysqlStoreOptions = { ...TEST_SERVER, database, retentionDays: 30, storeSnapshotJson: true };
 const db = createKnex({ ...TEST_SERVER, database, poolMax: 2 });
 let store: MysqlStore;
 
@@ -363,13 +363,63 @@ describe("MysqlStore writes", () => {
     });
   });
 
+  it("uses LOAD DATA LOCAL when the server allows it, and INSERT writes the very same rows", async () => {
+    expect(store.bulkLoad).toBe("load-data"); // MariaDB's default local_infile=ON
+    const viaInsert = new MysqlStore({ ...options, bulkLoad: "insert" });
+    await viaInsert.open();
+    expect(viaInsert.bulkLoad).toBe("insert");
+    const tricky = (agent: string): PollSample => {
+      const sample = makeSample(agent, iso(500_000), 5);
+      sample.snapshot.agent.hostname = "tab\there, 'quote', back\\slash, nl\n, \\N";
+      (sample.snapshot.disks as Array<{ mount: string }>)[0] = {
+        ...(sample.snapshot.disks?.[0] as NonNullable<MetricsSnapshot["disks"]>[number]),
+        mount: "/mnt/tab\t/quote'/back\\slash/\\N",
+      };
+      return sample;
+    };
+    try {
+      await store.writeSamples([tricky("via-load")]);
+      await viaInsert.writeSamples([tricky("via-insert")]);
+      await viaInsert.writeSamples([tricky("via-insert")]); // replay
+    } finally {
+      await viaInsert.close();
+    }
+    const dump = async (agent: string): Promise<unknown[]> => [
+      ...(await rows(`SELECT s.* FROM samples s JOIN agents a ON a.id = s.agent_id WHERE a.name = ?`, [
+        agent,
+      ])),
+      ...(await rows(
+        `SELECT d.* FROM disk_samples d JOIN agents a ON a.id = d.agent_id WHERE a.name = ? ORDER BY mount`,
+        [agent],
+      )),
+      ...(await rows(
+        `SELECT f.* FROM security_findings f JOIN agents a ON a.id = f.agent_id WHERE a.name = ?`,
+        [agent],
+      )),
+      ...(await rows(`SELECT hostname FROM agents WHERE name = ?`, [agent])),
+    ];
+    const strip = (list: unknown[]): unknown[] =>
+      list.map((row) => {
+        const { agent_id: _id, snapshot, ...rest } = row as Record<string, unknown>;
+        return {
+          ...rest,
+          snapshot: typeof snapshot === "string" ? JSON.parse(snapshot).agent.hostname : snapshot,
+        };
+      });
+    const loaded = strip(await dump("via-load"));
+    expect(loaded).toHaveLength(6);
+    expect(strip(await dump("via-insert"))).toEqual(loaded);
+    expect(loaded).toContainEqual({ hostname: "tab\there, 'quote', back\\slash, nl\n, \\N" });
+    expect(loaded).toContainEqual(expect.objectContaining({ mount: "/mnt/tab\t/quote'/back\\slash/\\N" }));
+  });
+
   it("writes a large batch in parallel transactions and every row arrives once", async () => {
     const big = new MysqlStore({ ...options, chunkRows: 50, writeConcurrency: 3 });
     await big.open();
     try {
-      const batch = Array.from({ length: 400 }, (_, i) => makeSample(`bulk-${i % 40}`, iso(100_000 + i), i));
+      const batch = Array.from({ length: 1000 }, (_, i) => makeSample(`bulk-${i % 40}`, iso(100_000 + i), i));
       await big.writeSamples(batch);
-      await big.writeSamples(batch.slice(100, 300));
+      await big.writeSamples(batch.slice(100, 700));
     } finally {
       await big.close();
     }
@@ -377,7 +427,7 @@ describe("MysqlStore writes", () => {
       `SELECT COUNT(*) AS n, (SELECT COUNT(*) FROM disk_samples d JOIN agents a ON a.id = d.agent_id WHERE a.name LIKE 'bulk-%') AS d
        FROM samples s JOIN agents a ON a.id = s.agent_id WHERE a.name LIKE 'bulk-%'`,
     );
-    expect(count).toEqual({ n: 400, d: 1200 });
+    expect(count).toEqual({ n: 1000, d: 3000 });
   });
 });
 

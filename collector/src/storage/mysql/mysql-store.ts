@@ -54,14 +54,14 @@ export interface MysqlStoreOptions extends MysqlConnectionOptions {
    */
   bulkLoad?: "auto" | BulkMode;
   /**
-   * A batch of at least 2 × chunkRows samples is written as up to this many transactions in
-   * parallel on as many pooled connections (default 2), each holding whole samples (row, disks,
-   * findings): the server then works on more than one core. A failure in any rejects the call;
+   * A batch of at least 500 samples is written as up to this many transactions in parallel on
+   * as many pooled connections (default 2), each holding whole samples (row, disks, findings)
+   * and at least 250 of them: the server then works on more than one core. A failure in any rejects the call;
    * the replay completes the batch (rows are keyed, IGNOREd when present). 1 writes every batch
    * as one transaction.
    */
   writeConcurrency?: number;
-  /** Samples per statement (default 1000); their disks and findings go in statements of up to 4× as many rows. */
+  /** Samples per statement (default 500); their disks and findings go in statements of up to 4× as many rows. */
   chunkRows?: number;
   /** Characters per statement or LOAD DATA file, below max_allowed_packet (default 2 MiB, at most 8 MiB). */
   chunkBytes?: number;
@@ -93,6 +93,8 @@ const MAX_PRUNE_ITERATIONS = 2000;
 const DAY_MS = 86_400_000;
 const AGENT_NAME_MAX = 255;
 const MIGRATION_LOCK_RETRIES = 20;
+/** A batch is split into parallel transactions only when each gets at least this many samples. */
+const MIN_LANE_SAMPLES = 250;
 
 /** The two knex pool methods the write path uses to run its transaction on one raw connection. */
 interface PoolClient {
@@ -146,7 +148,7 @@ export class MysqlStore implements Store {
     assertDatabaseName(options.database);
     this.queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
     this.storeSnapshotJson = options.storeSnapshotJson ?? false;
-    this.chunkRows = Math.max(1, Math.floor(options.chunkRows ?? 1000));
+    this.chunkRows = Math.max(1, Math.floor(options.chunkRows ?? 500));
     this.chunkBytes = Math.min(8 << 20, Math.max(1024, options.chunkBytes ?? 2 << 20));
     this.agentTouchIntervalMs = Math.max(0, options.agentTouchIntervalMs ?? 30_000);
     this.writeConcurrency = Math.max(1, Math.floor(options.writeConcurrency ?? 2));
@@ -232,7 +234,8 @@ export class MysqlStore implements Store {
       const known = this.agentRows.get(summary.name);
       const eventTs = known?.eventTs ?? "";
       this.agentRows.set(summary.name, {
-        firstSeen: known === undefined || summary.firstTs < known.firstSeen ? summary.firstTs : known.firstSeen,
+        firstSeen:
+          known === undefined || summary.firstTs < known.firstSeen ? summary.firstTs : known.firstSeen,
         touchedMs: Math.max(known?.touchedMs ?? 0, summary.lastMs),
         info: agentInfoKey(summary.last),
         settled: summary.lastTs >= eventTs,
@@ -250,7 +253,7 @@ export class MysqlStore implements Store {
     valid: readonly ValidSample[],
     stale: AgentSampleSummary[],
   ): Promise<void> {
-    const lanes = Math.max(1, Math.min(this.writeConcurrency, Math.floor(valid.length / this.chunkRows)));
+    const lanes = Math.max(1, Math.min(this.writeConcurrency, Math.floor(valid.length / MIN_LANE_SAMPLES)));
     const size = Math.ceil(valid.length / lanes);
     const results = await Promise.allSettled(
       Array.from({ length: lanes }, (_, lane) => {
@@ -276,7 +279,9 @@ export class MysqlStore implements Store {
       const findingLines: string[] = [];
       for (const { sample, ts } of valid.slice(start, start + this.chunkRows)) {
         const id = this.agentIds.get(sample.agent) as number;
-        const snapshotField = this.storeSnapshotJson ? field(JSON.stringify(sample.snapshot) ?? "null") : null;
+        const snapshotField = this.storeSnapshotJson
+          ? field(JSON.stringify(sample.snapshot) ?? "null")
+          : null;
         const agentTs =
           typeof sample.snapshot.timestamp === "string" ? toDbTime(sample.snapshot.timestamp) : null;
         sampleLines.push(sampleRow(id, ts, sample, snapshotField, agentTs));
@@ -379,7 +384,10 @@ export class MysqlStore implements Store {
     if (valid.length === 0) return;
     await this.resolveAgents(db, agents);
     valid.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.index - b.index));
-    const rows = valid.map((entry) => ({ ...entry, agentId: this.agentIds.get(entry.record.alert.agent) ?? null }));
+    const rows = valid.map((entry) => ({
+      ...entry,
+      agentId: this.agentIds.get(entry.record.alert.agent) ?? null,
+    }));
     const statements = alertUpserts(rows, this.chunkRows, this.chunkBytes);
     await this.transaction(db, [statements.map((sql) => ({ sql }))]);
   }
@@ -405,13 +413,22 @@ export class MysqlStore implements Store {
    */
   async pruneOlderThan(days: number, now = Date.now()): Promise<PruneResult> {
     const db = this.requireOpen();
-    const result: PruneResult = { samples: 0, disk_samples: 0, security_findings: 0, poll_events: 0, alerts: 0 };
+    const result: PruneResult = {
+      samples: 0,
+      disk_samples: 0,
+      security_findings: 0,
+      poll_events: 0,
+      alerts: 0,
+    };
     if (!(days > 0)) return result;
     const cutoff = toDbTime(now - days * DAY_MS);
     if (cutoff === null) return result;
     const batch = Math.max(1, Math.floor(this.options.pruneBatch ?? 5000));
     const deletions: Array<[keyof PruneResult, string]> = [
-      ...PRUNED_TABLES.map((table): [keyof PruneResult, string] => [table, `DELETE FROM ${table} WHERE ts < ?`]),
+      ...PRUNED_TABLES.map((table): [keyof PruneResult, string] => [
+        table,
+        `DELETE FROM ${table} WHERE ts < ?`,
+      ]),
       ["alerts", "DELETE FROM alerts WHERE state = 'resolved' AND resolved_at < ?"],
     ];
     for (const [table, sql] of deletions) {
@@ -462,7 +479,8 @@ export class MysqlStore implements Store {
       await this.lookupAgents(db, absent);
     }
     const unresolved = missing.filter((name) => !this.agentIds.has(name));
-    if (unresolved.length > 0) throw new Error(`MySQL: agents not found after insert: ${unresolved.join(", ")}`);
+    if (unresolved.length > 0)
+      throw new Error(`MySQL: agents not found after insert: ${unresolved.join(", ")}`);
   }
 
   private async lookupAgents(db: Knex, names: readonly string[]): Promise<void> {
@@ -575,7 +593,9 @@ function describe(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return describe(error.errors[0]);
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
-    return typeof code === "string" && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+    return typeof code === "string" && !error.message.includes(code)
+      ? `${code}: ${error.message}`
+      : error.message;
   }
   return String(error);
 }

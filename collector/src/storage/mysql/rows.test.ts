@@ -12,9 +12,9 @@ import {
 } from "./rows.js";
 import { makeSample, makeSnapshot } from "./testing.js";
 
-/** Splits a literal tuple "(a,'b,c',NULL)" into its values (enough for these tests' data). */
+/** The fields of a tab-separated row. */
 function values(row: string): string[] {
-  return row.slice(1, -1).match(/'(?:[^'\\]|\\.)*'|[^,]+/g) ?? [];
+  return row.split("\t");
 }
 
 describe("row literals", () => {
@@ -22,8 +22,8 @@ describe("row literals", () => {
     const sample = makeSample("a", "2024-05-01T00:00:00.000Z");
     const ts = "2024-05-01 00:00:00.000";
     expect(values(sampleRow(7, ts, sample, null, ts))).toHaveLength(SAMPLE_COLUMNS.length - 1);
-    expect(values(sampleRow(7, ts, sample, "'{}'", ts))).toHaveLength(SAMPLE_COLUMNS.length);
-    expect(values(sampleRow(7, ts, sample, null, ts)).slice(0, 4)).toEqual(["7", `'${ts}'`, `'${ts}'`, "12"]);
+    expect(values(sampleRow(7, ts, sample, "{}", ts))).toHaveLength(SAMPLE_COLUMNS.length);
+    expect(values(sampleRow(7, ts, sample, null, ts)).slice(0, 4)).toEqual(["7", ts, ts, "12"]);
   });
 
   it("lists the families present and writes NULL for the absent ones", () => {
@@ -47,12 +47,12 @@ describe("row literals", () => {
     );
     const column = (name: string): string | undefined =>
       row[SAMPLE_COLUMNS.indexOf(name as (typeof SAMPLE_COLUMNS)[number])];
-    expect(column("cpu_temperature_celsius")).toBe("NULL");
+    expect(column("cpu_temperature_celsius")).toBe("\\N");
     expect(column("max_temperature_celsius")).toBe("48.5");
-    expect(column("cpu_usage_percent")).toBe("NULL");
-    expect(column("memory_total_bytes")).toBe("NULL");
-    expect(column("worst_disk_usage_percent")).toBe("NULL");
-    expect(column("agent_ts")).toBe("NULL");
+    expect(column("cpu_usage_percent")).toBe("\\N");
+    expect(column("memory_total_bytes")).toBe("\\N");
+    expect(column("worst_disk_usage_percent")).toBe("\\N");
+    expect(column("agent_ts")).toBe("\\N");
     expect(column("uptime_s")).toBe(String(full.agent.uptime_s));
   });
 
@@ -62,7 +62,7 @@ describe("row literals", () => {
     const rows = diskRows(3, "2024-05-01 00:00:00.000", snapshot);
     expect(rows).toHaveLength(3);
     for (const row of rows) expect(values(row)).toHaveLength(DISK_COLUMNS.length);
-    expect(values(rows[1] as string).slice(2, 5)).toEqual(["'/boot/efi'", "'/dev/nvme0n1p1'", "'vfat'"]);
+    expect(values(rows[1] as string).slice(2, 5)).toEqual(["/boot/efi", "/dev/nvme0n1p1", "vfat"]);
   });
 
   it("numbers the findings in a fixed order: processes, SSH sources, listeners", () => {
@@ -77,9 +77,9 @@ describe("row literals", () => {
     const rows = findingRows(3, "2024-05-01 00:00:00.000", snapshot).map(values);
     for (const row of rows) expect(row).toHaveLength(FINDING_COLUMNS.length);
     expect(rows.map((r) => [r[2], r[3]])).toEqual([
-      ["0", "'suspicious_process'"],
-      ["1", "'ssh_brute_force'"],
-      ["2", "'unexpected_listener'"],
+      ["0", "suspicious_process"],
+      ["1", "ssh_brute_force"],
+      ["2", "unexpected_listener"],
     ]);
     expect(findingRows(3, "x", { ...snapshot, security: undefined } as unknown as MetricsSnapshot)).toEqual(
       [],

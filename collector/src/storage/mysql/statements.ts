@@ -31,12 +31,18 @@ export function bulkOperations(
 ): Operation[] {
   if (lines.length === 0) return [];
   if (mode === "insert") {
-    return insertStatements(`INSERT IGNORE INTO ${table} (${columnList(columns)})`, lines, maxRows, maxChars).map(
-      (sql) => ({ sql }),
-    );
+    return insertStatements(
+      `INSERT IGNORE INTO ${table} (${columnList(columns)})`,
+      lines,
+      maxRows,
+      maxChars,
+    ).map((sql) => ({ sql }));
   }
   const sql = `LOAD DATA LOCAL INFILE 'hostwatch-${table}' IGNORE INTO TABLE ${table} CHARACTER SET utf8mb4 (${columnList(columns)})`;
-  return [...runs(lines, maxRows, maxChars)].map((run) => ({ sql, data: Buffer.from(`${run.join("\n")}\n`) }));
+  return [...runs(lines, maxRows, maxChars)].map((run) => ({
+    sql,
+    data: Buffer.from(`${run.join("\n")}\n`),
+  }));
 }
 
 /** A server or client refusing LOAD DATA LOCAL INFILE (local_infile off, MySQL 8's default). */
@@ -186,9 +192,17 @@ export function agentEventUpdates(agents: AgentEventSummary[], chunkRows: number
 }
 
 /** INSERT IGNORE of agents by name, for names not in the table yet. */
-export function agentInserts(agents: ReadonlyArray<{ name: string; firstTs: string }>, chunkRows: number): string[] {
+export function agentInserts(
+  agents: ReadonlyArray<{ name: string; firstTs: string }>,
+  chunkRows: number,
+): string[] {
   const lines = agents.map(({ name, firstTs }) => `${field(name)}\t${firstTs}\t${firstTs}`);
-  return insertStatements("INSERT IGNORE INTO agents (name, first_seen, last_seen)", lines, chunkRows, 1 << 20);
+  return insertStatements(
+    "INSERT IGNORE INTO agents (name, first_seen, last_seen)",
+    lines,
+    chunkRows,
+    1 << 20,
+  );
 }
 
 /**
