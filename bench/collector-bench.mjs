@@ -1,7 +1,7 @@
 // npm run bench:collector — one collector polling many simulated agents (another process),
 // then the store throughput of the file store and of MySQL, each printed with its figure.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -10,10 +10,16 @@ import { cpuSeconds, memoryMiB, percentile, ROOT } from "./agent-process.mjs";
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 5000);
 const INTERVAL_S = Number(process.env.BENCH_INTERVAL_S ?? 10);
 const RUN_S = Number(process.env.BENCH_RUN_S ?? 60);
-const { encodeResponse } = await import("../dist/agent/src/xmlrpc/index.js");
-const { isDoubleField } = await import("../dist/agent/src/protocol.js");
-const { makeSnapshot, testDatabaseName, dropDatabase, TEST_SERVER } =
+const { decodeMethodResponse } = await import("../dist/agent/src/xmlrpc/index.js");
+const { normaliseSnapshot } = await import("../dist/collector/src/polling/normalise/normalise-snapshot.js");
+const { testDatabaseName, dropDatabase, TEST_SERVER } =
   await import("../dist/collector/src/storage/mysql/testing.js");
+// What our agent answered on this machine: the simulated agents send it, the store benchmark stores it.
+const AGENT_RESPONSE = path.join(ROOT, "collector/test/fixtures/agent-get-metrics.xml");
+const realSnapshot = normaliseSnapshot(decodeMethodResponse(readFileSync(AGENT_RESPONSE)).value, {
+  agent: "bench",
+  receivedAt: new Date(),
+});
 const { FileStore } = await import("../dist/collector/src/storage/file/file-store.js");
 const { FileHistoryReader } = await import("../dist/collector/src/storage/file/file-reader.js");
 const { MysqlStore } = await import("../dist/collector/src/storage/mysql/mysql-store.js");
@@ -26,11 +32,7 @@ const report = (name, value, target, ok) => {
 const work = mkdtempSync(path.join(tmpdir(), "hostwatch-collector-bench-"));
 
 async function pollingBench() {
-  const responseFile = path.join(work, "response.xml");
-  writeFileSync(
-    responseFile,
-    encodeResponse(makeSnapshot("bench", new Date().toISOString(), 1), { isDoubleField }),
-  );
+  const responseFile = AGENT_RESPONSE;
   const fake = spawn(
     process.execPath,
     [path.join(ROOT, "bench/fake-agents.mjs"), String(AGENTS), responseFile],
@@ -53,7 +55,7 @@ async function pollingBench() {
     JSON.stringify({
       agents: ports.map((port, i) => ({ name: `sim-${i}`, host: "127.0.0.1", port })),
       poll_interval: INTERVAL_S,
-      timeout: 5,
+      timeout: Math.min(5, INTERVAL_S),
       max_workers: 256,
       health_interval: INTERVAL_S,
       state_dir: path.join(work, "state"),
@@ -110,8 +112,11 @@ async function pollingBench() {
       failed === 0 && overruns === 0 && avgRate >= 0.97 * (AGENTS / INTERVAL_S),
     );
   } finally {
-    collector.kill("SIGTERM");
-    await new Promise((resolve) => collector.once("exit", resolve));
+    if (collector.exitCode === null) {
+      const exited = new Promise((resolve) => collector.once("exit", resolve));
+      collector.kill("SIGTERM");
+      await exited;
+    }
     fake.kill("SIGTERM");
   }
   const reader = new FileHistoryReader({
@@ -132,11 +137,12 @@ function batchOf(size, offset) {
   const base = Date.now() - 3_600_000;
   return Array.from({ length: size }, (_, i) => {
     const ts = new Date(base + (offset + i) * 10).toISOString();
+    const cpu = { ...realSnapshot.cpu, usage_percent: (i % 1000) / 10 };
     return {
       agent: `sim-${(offset + i) % 1000}`,
       ts,
       duration_ms: 2.5,
-      snapshot: makeSnapshot(`sim-${i % 1000}`, ts, i),
+      snapshot: { ...realSnapshot, timestamp: ts, cpu },
     };
   });
 }
@@ -166,6 +172,7 @@ try {
       metricsFile: path.join(data, "metrics_data.log"),
       jsonFile: path.join(data, "metrics_data.jsonl"),
       eventsFile: path.join(data, "poll_events.jsonl"),
+      alertsFile: path.join(data, "alerts.jsonl"),
       maxSizeBytes: 100 * 1024 * 1024,
       backupCount: 5,
     }),

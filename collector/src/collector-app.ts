@@ -5,6 +5,7 @@ import { AlertService } from "./alerts/alert-service.js";
 import { createNotifiers } from "./alerts/create-notifiers.js";
 import { NotificationDispatcher } from "./alerts/notify/dispatcher.js";
 import { createStore } from "./create-store.js";
+import { MysqlStore } from "./storage/mysql/mysql-store.js";
 import { formatHealth, HealthMonitor } from "./health.js";
 import { AgentPoller, type PollOutcome } from "./polling/agent-poller.js";
 import { AgentState } from "./polling/agent-state.js";
@@ -34,7 +35,8 @@ export async function createCollector(
     onBadLine: (file, offset) => logger.error(`spool ${file}: damaged batch at byte ${offset} skipped`),
   });
   await spool.open();
-  const writer = new StorageWriter(store, spool, logger);
+  // MySQL takes big batches best (one transaction each); files do not care
+  const writer = new StorageWriter(store, spool, logger, { batchSize: store.kind === "mysql" ? 5000 : 1000 });
   await store.open().catch((error: unknown) => {
     logger.error(
       `${store.kind} store is not available at start (samples are spooled until it is): ${String(error)}`,
@@ -75,6 +77,7 @@ export async function createCollector(
   });
   const health = new HealthMonitor(scheduler, pollers, writer);
   let healthTimer: NodeJS.Timeout | undefined;
+  let retentionTimer: NodeJS.Timeout | undefined;
 
   return {
     scheduler,
@@ -90,6 +93,14 @@ export async function createCollector(
         config.health_interval * 1000,
       );
       healthTimer.unref();
+      if (store instanceof MysqlStore && config.storage.retention_days > 0) {
+        retentionTimer = setInterval(() => {
+          store.pruneOlderThan(config.storage.retention_days).catch((error: unknown) => {
+            logger.warn(`retention prune failed: ${String(error)}`);
+          });
+        }, 3_600_000);
+        retentionTimer.unref();
+      }
       logger.info(
         `polling ${pollers.length} agents every ${config.poll_interval} s (timeout ${config.timeout} s, ` +
           `at most ${config.max_workers} at once), ${store.kind} storage`,
@@ -101,6 +112,7 @@ export async function createCollector(
     },
     async stop() {
       clearInterval(healthTimer);
+      clearInterval(retentionTimer);
       await scheduler.stop();
       await alerts.stop();
       await writer.close();

@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import sax from "sax";
+import { SaxesParser } from "saxes";
 import { FAULT, XmlRpcFault } from "./fault.js";
 import { METHOD_NAME_RE } from "./values.js";
 import type { MethodCall, MethodResponse, XmlRpcStruct, XmlRpcValue } from "./values.js";
@@ -137,28 +137,19 @@ function parseDocument(body: string | Buffer, mode: Mode, options: DecodeOptions
   let root: Frame | undefined;
   let nodes = 0;
   let textLength = 0;
-  let sawDeclaration = false;
 
-  // strictEntities: only the five XML entities, not HTML's. Not in @types/sax, hence the variable.
-  const saxOptions = { strictEntities: true, position: true };
-  const parser = sax.parser(true, saxOptions);
-  parser.onerror = (err) => {
-    const reason = err.message.split("\n", 1)[0] ?? "malformed XML";
-    throw parseError(`${reason} at line ${parser.line + 1}, column ${parser.column}`);
-  };
-  parser.ondoctype = () => {
+  // saxes: strict XML 1.0, only the five predefined entities, DTD entity declarations never expanded
+  const parser = new SaxesParser();
+  parser.on("error", (err) => {
+    throw parseError(err.message.split("\n", 1)[0] ?? "malformed XML");
+  });
+  parser.on("doctype", () => {
     throw parseError("DOCTYPE is not allowed");
-  };
-  parser.onsgmldeclaration = () => {
-    throw parseError("SGML declarations are not allowed");
-  };
-  parser.onprocessinginstruction = (pi) => {
-    if (pi.name !== "xml" || sawDeclaration || nodes > 0) {
-      throw parseError("processing instructions are not allowed");
-    }
-    sawDeclaration = true;
-  };
-  parser.onopentag = (tag) => {
+  });
+  parser.on("processinginstruction", () => {
+    throw parseError("processing instructions are not allowed");
+  });
+  parser.on("opentag", (tag) => {
     if (++nodes > maxNodes) throw parseError(`document has more than ${maxNodes} elements`);
     if (stack.length >= maxDepth) throw parseError(`document is nested deeper than ${maxDepth} elements`);
     const parent = stack[stack.length - 1];
@@ -176,22 +167,24 @@ function parseDocument(body: string | Buffer, mode: Mode, options: DecodeOptions
       throw invalid(mode, `unexpected <${clip(tag.name)}>${where}`);
     }
     stack.push(new Frame(kind, tag.name));
-  };
-  parser.ontext = parser.oncdata = (text) => {
+  });
+  const onText = (text: string) => {
     textLength += text.length;
     if (textLength > maxText) throw parseError(`text content exceeds ${maxText} characters`);
     const frame = stack[stack.length - 1];
-    if (frame === undefined) return; // whitespace around the root; sax rejects anything else
+    if (frame === undefined) return; // whitespace around the root; saxes rejects anything else
     if (TEXT_KINDS.has(frame.kind)) frame.text += text;
     else if (NON_WS.test(text)) throw invalid(mode, `unexpected text in <${clip(frame.tag)}>`);
   };
-  parser.onclosetag = () => {
+  parser.on("text", onText);
+  parser.on("cdata", onText);
+  parser.on("closetag", () => {
     const frame = stack.pop();
     if (frame === undefined) return;
     const parent = stack[stack.length - 1];
     if (parent === undefined) root = frame;
     else closeFrame(frame, parent, mode);
-  };
+  });
 
   try {
     parser.write(toText(body)).close();

@@ -11,6 +11,8 @@ import type { AlertNotification, ResolvedRules, ThresholdsInput } from "./evalua
 import type { NotificationDispatcher } from "./notify/dispatcher.js";
 
 const TICK_MS = 30_000;
+/** State changes are written at most this often (and at stop): one write per second at most. */
+const SAVE_DELAY_MS = 1_000;
 
 /**
  * The collector's alerting: evaluates every poll outcome against the thresholds, sends each
@@ -21,6 +23,7 @@ export class AlertService {
   private readonly evaluator: AlertEvaluator;
   private readonly stateFile: string;
   private timer: NodeJS.Timeout | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
 
   constructor(
     config: CollectorConfig,
@@ -51,7 +54,7 @@ export class AlertService {
   start(): void {
     this.timer = setInterval(() => {
       this.publish(this.evaluator.tick(new Date()));
-      this.saveState(); // pending `for` counters change without notifications
+      this.scheduleSave(); // pending `for` counters change without notifications
     }, TICK_MS);
     this.timer.unref();
   }
@@ -67,6 +70,7 @@ export class AlertService {
   /** Saves the state and waits (bounded) for the notifications in flight. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearTimeout(this.saveTimer);
     this.saveState();
     await this.dispatcher.close(15_000);
   }
@@ -76,7 +80,16 @@ export class AlertService {
     const ts = new Date().toISOString();
     for (const notification of notifications) this.dispatcher.dispatch(notification);
     this.history(notifications.map((notification) => ({ ...notification, ts })));
-    this.saveState();
+    this.scheduleSave();
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer !== undefined) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.saveState();
+    }, SAVE_DELAY_MS);
+    this.saveTimer.unref();
   }
 
   private loadState() {

@@ -59,6 +59,8 @@ const KINDS: Record<Change, NotificationKind> = {
  */
 export class AlertEvaluator {
   private readonly entries = new Map<string, EntryState>();
+  /** The keys of each agent's entries, so a sample touches only its own agent's entries. */
+  private readonly keysByAgent = new Map<string, Set<string>>();
   /** Agents that went down and have not delivered a sample since. */
   private readonly held = new Set<string>();
 
@@ -68,7 +70,7 @@ export class AlertEvaluator {
   ) {
     if (state === undefined) return;
     const parsed = parseEvaluatorState(state);
-    for (const entry of parsed.entries) this.entries.set(entry.key, structuredClone(entry));
+    for (const entry of parsed.entries) this.store(structuredClone(entry));
     for (const agent of parsed.held_agents) this.held.add(agent);
   }
 
@@ -78,9 +80,10 @@ export class AlertEvaluator {
     this.held.delete(agent);
     const rules = this.options.rules(agent);
     const out = this.drop(
-      (entry) => entry.agent === agent && entry.metric !== "agent_down" && !isUsable(rules[entry.metric]),
+      (entry) => entry.metric !== "agent_down" && !isUsable(rules[entry.metric]),
       "no longer monitored (threshold removed)",
       now,
+      this.entriesOf(agent),
     );
     for (const observation of extractObservations(sample.snapshot, rules)) {
       const rule = rules[observation.metric];
@@ -92,7 +95,7 @@ export class AlertEvaluator {
       this.store({ ...result.entry, detail });
       if (result.change && result.alert) out.push(notify(result.change, result.alert, rule, detail));
     }
-    out.push(...this.repeats(now, (entry) => entry.agent === agent && entry.metric !== "agent_down"));
+    out.push(...this.repeats(now, (entry) => entry.metric !== "agent_down", this.entriesOf(agent)));
     return out;
   }
 
@@ -113,7 +116,7 @@ export class AlertEvaluator {
         return [];
       case "up": {
         if (!entry?.alert) return [];
-        this.entries.delete(key);
+        this.remove(key);
         const alert = backUp(entry.alert, event, now);
         return [{ kind: "resolved", alert, message: upMessage(alert, event.consecutive_failures) }];
       }
@@ -156,18 +159,44 @@ export class AlertEvaluator {
     return [...this.entries.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  /** One agent's entries, sorted by key. */
+  private entriesOf(agent: string): EntryState[] {
+    const keys = [...(this.keysByAgent.get(agent) ?? [])].sort();
+    return keys.map((key) => this.entries.get(key)).filter((entry) => entry !== undefined);
+  }
+
   private store(entry: EntryState): void {
-    if (entry.alert === null && entry.streak === 0) this.entries.delete(entry.key);
-    else this.entries.set(entry.key, entry);
+    if (entry.alert === null && entry.streak === 0) {
+      this.remove(entry.key);
+      return;
+    }
+    this.entries.set(entry.key, entry);
+    let keys = this.keysByAgent.get(entry.agent);
+    if (keys === undefined) this.keysByAgent.set(entry.agent, (keys = new Set()));
+    keys.add(entry.key);
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return;
+    this.entries.delete(key);
+    const keys = this.keysByAgent.get(entry.agent);
+    keys?.delete(key);
+    if (keys?.size === 0) this.keysByAgent.delete(entry.agent);
   }
 
   /** Resolves and forgets the entries for which `drop` holds. */
-  private drop(drop: (entry: EntryState) => boolean, why: string, now: Date): AlertNotification[] {
+  private drop(
+    drop: (entry: EntryState) => boolean,
+    why: string,
+    now: Date,
+    candidates = this.sortedEntries(),
+  ): AlertNotification[] {
     const out: AlertNotification[] = [];
     const nowIso = now.toISOString();
-    for (const entry of this.sortedEntries()) {
+    for (const entry of candidates) {
       if (!drop(entry)) continue;
-      this.entries.delete(entry.key);
+      this.remove(entry.key);
       if (!entry.alert) continue;
       const alert: Alert = {
         ...entry.alert,
@@ -180,11 +209,15 @@ export class AlertEvaluator {
     return out;
   }
 
-  private repeats(now: Date, include: (entry: EntryState) => boolean): AlertNotification[] {
+  private repeats(
+    now: Date,
+    include: (entry: EntryState) => boolean,
+    candidates?: EntryState[],
+  ): AlertNotification[] {
     const intervalMs = this.options.repeatIntervalS * 1000;
     if (!(intervalMs > 0)) return [];
     const out: AlertNotification[] = [];
-    for (const entry of this.sortedEntries()) {
+    for (const entry of candidates ?? this.sortedEntries()) {
       const current = entry.alert;
       if (!current || !include(entry)) continue;
       if (entry.metric !== "agent_down" && this.held.has(entry.agent)) continue;

@@ -26,7 +26,7 @@ export const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
 /**
  * Fixed per session, whatever the server's defaults: timestamps are UTC (DATETIME has no zone;
  * this only matters for NOW() and friends), strict (bad data is an error, not a silent
- * truncation), and backslash escapes on (the hand-built literals in sql-literals.ts rely on it).
+ * truncation), and backslash escapes on (the hand-built literals of encoding.ts rely on it).
  */
 const SESSION_SETUP =
   "SET time_zone = '+00:00', " +
