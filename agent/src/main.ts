@@ -2,9 +2,10 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { startAgent } from "./agent-app.js";
+import { exitOnError, stopOnSignals } from "./process-lifecycle.js";
 import { ConfigError } from "./config/config-error.js";
 import { loadAgentConfig, type AgentConfig } from "./config/load-config.js";
-import { closeLogger, createLogger } from "./logging.js";
+import { createLogger } from "./logging.js";
 
 const EXIT_CONFIG = 2;
 
@@ -57,22 +58,7 @@ async function main(): Promise<void> {
     `listening on ${agent.url} (allowed: ${config.security.allowed_ips.join(", ")}; auth ${config.token === undefined ? "off" : "on"})`,
   );
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${signal} received, stopping`);
-    void agent
-      .stop()
-      .then(() => logger.info("stopped"))
-      .then(() => closeLogger(logger))
-      .then(() => process.exit(0));
-  };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  stopOnSignals(logger, "stopping", () => agent.stop());
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`hostwatch-agent: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnError("hostwatch-agent"));

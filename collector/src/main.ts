@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { exitOnError, stopOnSignals } from "../../agent/src/process-lifecycle.js";
 import { ConfigError } from "../../agent/src/config/config-error.js";
 import { closeLogger, createLogger } from "../../agent/src/logging.js";
 import { createNotifiers } from "./alerts/create-notifiers.js";
@@ -90,22 +91,7 @@ async function main(): Promise<void> {
   }
 
   collector.start();
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info(`${signal} received: stopping polls and flushing storage`);
-    void collector
-      .stop()
-      .then(() => logger.info("stopped"))
-      .then(() => closeLogger(logger))
-      .then(() => process.exit(0));
-  };
-  process.on("SIGTERM", stop);
-  process.on("SIGINT", stop);
+  stopOnSignals(logger, "stopping polls and flushing storage", () => collector.stop());
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`hostwatch-collector: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnError("hostwatch-collector"));
