@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { METRICS } from "./types.js";
 import type { Alert, AlertMetric, Severity } from "./types.js";
 
 export const STATE_VERSION = 1;
@@ -39,16 +40,7 @@ export function emptyState(): EvaluatorState {
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const iso = v.pipe(v.string(), v.isoTimestamp());
 const severity = v.picklist(["warning", "critical"]);
-const metric = v.picklist([
-  "cpu_usage",
-  "cpu_temperature",
-  "system_load",
-  "memory_usage",
-  "swap_usage",
-  "disk_usage",
-  "security_issues",
-  "agent_down",
-]);
+const metric = v.picklist([...METRICS, "agent_down"]);
 
 const alertSchema = v.object({
   id: v.string(),
