@@ -17,7 +17,7 @@ function notification(id: string, kind: AlertNotification["kind"] = "firing"): A
       threshold: 80,
       started_at: "2025-01-02T03:04:05.000Z",
       resolved_at: null,
-      last_notified_at: null,
+      last_notified_at: "2025-01-02T03:04:05.000Z",
     },
   };
 }

@@ -8,6 +8,7 @@ import { SMTPServer } from "smtp-server";
 import type { SMTPServerOptions } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EmailNotifier } from "./email-notifier.js";
+import { diskFiring } from "./test-alerts.js";
 import type { AlertNotification } from "./notification.js";
 
 interface Delivered {
@@ -82,22 +83,8 @@ function parse(raw: string): { headers: Map<string, string>; body: string[] } {
 }
 
 const firing: AlertNotification = {
-  kind: "firing",
+  ...diskFiring,
   message: "web-01 disk /var at 96.2% (critical threshold 95%)",
-  alert: {
-    id: "a-1",
-    key: "web-01/disk_usage//var",
-    agent: "web-01",
-    metric: "disk_usage",
-    mount: "/var",
-    severity: "critical",
-    state: "firing",
-    value: 96.2,
-    threshold: 95,
-    started_at: "2025-01-02T03:04:05.000Z",
-    resolved_at: null,
-    last_notified_at: null,
-  },
 };
 
 const resolved: AlertNotification = {

@@ -1,21 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { errorMessage, formatBody, formatSummary, formatValue, metricUnit } from "./format.js";
 import type { Alert, AlertNotification } from "./notification.js";
+import { diskAlert } from "./test-alerts.js";
 
-const disk: Alert = {
-  id: "a-1",
-  key: "web-01/disk_usage//var",
-  agent: "web-01",
-  metric: "disk_usage",
-  mount: "/var",
-  severity: "critical",
-  state: "firing",
-  value: 96.234,
-  threshold: 95,
-  started_at: "2025-01-02T03:04:05.000Z",
-  resolved_at: null,
-  last_notified_at: null,
-};
+const disk: Alert = { ...diskAlert, value: 96.234 };
 
 describe("metricUnit / formatValue", () => {
   it("uses % for usage, °C for temperature and nothing for load and security issues", () => {
@@ -52,8 +40,8 @@ describe("formatSummary", () => {
     );
   });
 
-  it("leaves out the reading of an alert without a value (agent down)", () => {
-    const down: Alert = { ...disk, metric: "agent_down", value: null, threshold: null };
+  it("leaves out the reading of an agent_down alert (its value is a count of failed polls)", () => {
+    const down: Alert = { ...disk, metric: "agent_down", value: 3, threshold: 3 };
     delete down.mount;
     expect(formatSummary({ kind: "firing", alert: down, message: "m" })).toBe(
       "[hostwatch] FIRING critical: web-01 agent_down",

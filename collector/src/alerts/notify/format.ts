@@ -28,12 +28,10 @@ export function alertTarget(alert: Alert): string {
     .join(" ");
 }
 
-/** "96.2% (>= 95%)", or "" when the alert carries no value (e.g. agent down). */
+/** "96.2% (>= 95%)"; "" for agent_down, whose value is a count of failed polls (the message says it). */
 function reading(alert: Alert): string {
-  if (alert.value === null) return "";
-  const value = formatValue(alert.metric, alert.value);
-  if (alert.threshold === null) return value;
-  return `${value} (>= ${formatValue(alert.metric, alert.threshold)})`;
+  if (alert.metric === "agent_down") return "";
+  return `${formatValue(alert.metric, alert.value)} (>= ${formatValue(alert.metric, alert.threshold)})`;
 }
 
 const KIND_LABEL: Record<AlertNotification["kind"], string> = {

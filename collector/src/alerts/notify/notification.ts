@@ -1,25 +1,7 @@
-/** The alert notification shape shared by the evaluator (producer) and the notifiers (consumers). */
+import type { AlertNotification } from "../evaluator/types.js";
 
-export interface Alert {
-  id: string;
-  key: string;
-  agent: string;
-  metric: string;
-  mount?: string;
-  severity: "warning" | "critical";
-  state: "firing" | "resolved";
-  value: number | null;
-  threshold: number | null;
-  started_at: string;
-  resolved_at: string | null;
-  last_notified_at: string | null;
-}
-
-export interface AlertNotification {
-  kind: "firing" | "escalated" | "resolved" | "repeat";
-  alert: Alert;
-  message: string;
-}
+/** The evaluator produces these; the notifiers deliver them. One definition, in evaluator/types.ts. */
+export type { Alert, AlertNotification } from "../evaluator/types.js";
 
 /** One delivery channel (e-mail, a webhook, ...). `send` applies the channel's own retry policy. */
 export interface Notifier {

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NotificationDispatcher } from "./dispatcher.js";
+import { diskFiring } from "./test-alerts.js";
 import type { AlertNotification } from "./notification.js";
 import { WebhookNotifier } from "./webhook-notifier.js";
 
@@ -51,22 +52,8 @@ class Receiver {
 }
 
 const notification: AlertNotification = {
-  kind: "firing",
+  ...diskFiring,
   message: "web-01 disk /var at 96.2% (critical >= 95%)",
-  alert: {
-    id: "a-1",
-    key: "web-01/disk_usage//var",
-    agent: "web-01",
-    metric: "disk_usage",
-    mount: "/var",
-    severity: "critical",
-    state: "firing",
-    value: 96.2,
-    threshold: 95,
-    started_at: "2025-01-02T03:04:05.000Z",
-    resolved_at: null,
-    last_notified_at: null,
-  },
 };
 
 let receiver: Receiver;
