@@ -26,8 +26,11 @@ export class Sampler {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly lastErrors = new Map<MetricFamily, string>();
+  private readonly byFamily: ReadonlyMap<MetricFamily, FamilyCollector>;
 
-  constructor(private readonly options: SamplerOptions) {}
+  constructor(private readonly options: SamplerOptions) {
+    this.byFamily = new Map(options.collectors.map((collector) => [collector.family, collector]));
+  }
 
   latest(): MetricsSnapshot | undefined {
     return this.snapshot;
@@ -45,16 +48,15 @@ export class Sampler {
   }
 
   async sampleOnce(): Promise<MetricsSnapshot> {
-    const { collectors, enabled } = this.options;
+    const { enabled } = this.options;
     const statuses: FamilyStatus[] = [];
     const snapshot: MetricsSnapshot = {
       timestamp: new Date().toISOString(),
       agent: this.options.agentInfo(),
       collector_status: statuses,
     };
-    const byFamily = new Map(collectors.map((collector) => [collector.family, collector]));
     for (const family of METRIC_FAMILIES) {
-      const collector = byFamily.get(family);
+      const collector = this.byFamily.get(family);
       if (!enabled[family] || collector === undefined) {
         statuses.push({
           name: family,
