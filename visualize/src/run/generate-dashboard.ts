@@ -1,0 +1,135 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { loadHistory } from "../history/load-history.js";
+import { renderAgentCharts, renderOverviewCharts, safeFileName } from "../charts/index.js";
+import { writeAgentCsv, writeHistoryCsv } from "../csv/write-csv.js";
+import { writeDashboardPages } from "../dashboard/index.js";
+import type { AgentCharts, AgentHistory, DashboardCharts, PlotKind } from "../model.js";
+import type { HistorySource } from "./history-source.js";
+import type { Progress } from "./progress.js";
+import { RenderState } from "./render-state.js";
+import { PhaseTimer, type PhaseTimes } from "./phase-timer.js";
+
+export interface GenerateOptions {
+  source: HistorySource;
+  outputDir: string;
+  plots: PlotKind[];
+  from: number;
+  to: number;
+  agent: string | undefined;
+  width: number;
+  height: number;
+  pixelRatio: number;
+  force: boolean;
+  progress: Progress;
+}
+
+export interface GenerateResult {
+  agents: number;
+  /** Agents drawn this run; the others had no new sample since the last run. */
+  drawn: number;
+  samples: number;
+  times: PhaseTimes;
+}
+
+/** Reads the range, draws what changed, and writes the pages and CSV files. */
+export async function generateDashboard(options: GenerateOptions): Promise<GenerateResult> {
+  const { source, outputDir, progress } = options;
+  const timer = new PhaseTimer();
+  await mkdir(outputDir, { recursive: true });
+
+  const reader = source.open();
+  let samples = 0;
+  const history = await timer
+    .time("read", () =>
+      loadHistory(reader, {
+        from: options.from,
+        to: options.to,
+        agent: options.agent,
+        config: source.config,
+        onProgress: (read) => {
+          samples = read;
+          progress.update(`reading ${source.where}: ${read.toLocaleString("en")} samples`);
+        },
+      }),
+    )
+    .finally(() => reader.close());
+  samples = history.agents.reduce((sum, a) => sum + a.series.t.length, 0);
+  progress.line(
+    `read ${samples.toLocaleString("en")} samples of ${history.agents.length} agents in ${seconds(timer.times.read)}`,
+  );
+
+  const state = await RenderState.load(outputDir, settingsKey(options));
+  const agentCharts: AgentCharts[] = [];
+  let drawn = 0;
+  for (const [index, agent] of history.agents.entries()) {
+    const name = agent.series.agent;
+    const lastSample = lastSampleOf(agent);
+    const previous = state.previousCharts(name);
+    let charts: AgentCharts;
+    if (!options.force && previous !== undefined && state.isCurrent(name, lastSample, agent.down, outputDir)) {
+      charts = previous;
+    } else {
+      progress.update(`drawing ${index + 1}/${history.agents.length}: ${name}`);
+      charts = await drawAgent(agent, options, timer);
+      drawn++;
+    }
+    state.record(name, lastSample, agent.down, charts);
+    agentCharts.push(charts);
+  }
+  const overview = await timer.time("render", () =>
+    renderOverviewCharts(history.agents, chartOptions(options, "charts/overview")),
+  );
+  progress.line(`drew ${drawn} of ${history.agents.length} agents in ${seconds(timer.times.render)}`);
+
+  const dashboard: DashboardCharts = { agents: agentCharts, overview, csv: "data.csv" };
+  await timer.time("write", async () => {
+    await writeHistoryCsv(path.join(outputDir, dashboard.csv), history.agents);
+    await writeDashboardPages(outputDir, history, dashboard, { generatedAt: new Date(), plots: options.plots });
+    await state.save();
+  });
+  return { agents: history.agents.length, drawn, samples, times: timer.times };
+}
+
+async function drawAgent(agent: AgentHistory, options: GenerateOptions, timer: PhaseTimer): Promise<AgentCharts> {
+  const chartDir = `charts/${safeFileName(agent.series.agent)}`;
+  const rendered = await timer.time("render", () => renderAgentCharts(agent, chartOptions(options, chartDir)));
+  const csv = `${chartDir}/data.csv`;
+  await timer.time("write", () => writeAgentCsv(path.join(options.outputDir, csv), agent.series));
+  return { ...rendered, csv };
+}
+
+function chartOptions(options: GenerateOptions, chartDir: string) {
+  return {
+    from: options.from,
+    to: options.to,
+    plots: options.plots,
+    outputDir: options.outputDir,
+    chartDir,
+    width: options.width,
+    height: options.height,
+    pixelRatio: options.pixelRatio,
+  };
+}
+
+function lastSampleOf(agent: AgentHistory): number | undefined {
+  const { t } = agent.series;
+  return t.length === 0 ? undefined : t[t.length - 1];
+}
+
+/** Everything besides the data that changes the pictures; the range's length, not its position. */
+function settingsKey(options: GenerateOptions): string {
+  return JSON.stringify({
+    plots: options.plots,
+    hours: options.to - options.from,
+    width: options.width,
+    height: options.height,
+    pixelRatio: options.pixelRatio,
+    thresholds: options.source.config?.thresholds ?? null,
+    agentThresholds: options.source.config?.agents.map((a) => [a.name, a.thresholds ?? null]) ?? null,
+  });
+}
+
+function seconds(ms: number | undefined): string {
+  return `${((ms ?? 0) / 1000).toFixed(1)} s`;
+}

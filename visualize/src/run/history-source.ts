@@ -1,0 +1,65 @@
+import { existsSync } from "node:fs";
+import { ConfigError } from "../../../agent/src/config/config-error.js";
+import {
+  loadCollectorConfig,
+  parseCollectorConfig,
+  type CollectorConfig,
+} from "../../../collector/src/config/load-config.js";
+import { FileHistoryReader } from "../../../collector/src/storage/file/file-reader.js";
+import { MysqlHistoryReader } from "../../../collector/src/storage/mysql/mysql-reader.js";
+import type { HistoryReader } from "../../../collector/src/storage/store.js";
+
+export interface HistorySource {
+  /** The collector config when there is one: agents and thresholds come from it. */
+  config: CollectorConfig | undefined;
+  storage: "file" | "mysql";
+  /** Where it reads, for messages: a folder or host:port/database. */
+  where: string;
+  open(): HistoryReader;
+}
+
+/**
+ * Where the history is: the collector's config, or without one (the default path missing and
+ * not asked for) the collector's defaults, the file store under ./var/data.
+ */
+export function historySource(
+  configFile: string,
+  configGiven: boolean,
+  storage: "file" | "mysql" | undefined,
+): HistorySource {
+  const found = configGiven || existsSync(configFile);
+  if (!found && storage === "mysql")
+    throw new ConfigError(`--storage mysql needs the collector config (${configFile} not found)`, []);
+  const config = found ? loadCollectorConfig(configFile) : undefined;
+  // the schema's defaults, with a placeholder for the one key that has none
+  const settings = config ?? parseCollectorConfig({ agents: [{ name: "defaults", host: "localhost" }] });
+  const type = storage ?? settings.storage.type;
+  if (type === "mysql") {
+    const s = settings.storage;
+    return {
+      config,
+      storage: type,
+      where: `mysql://${s.mysql_host}:${s.mysql_port}/${s.mysql_database}`,
+      open: () =>
+        new MysqlHistoryReader({
+          host: s.mysql_host,
+          port: s.mysql_port,
+          user: s.mysql_user,
+          password: s.mysql_password,
+          database: s.mysql_database,
+        }),
+    };
+  }
+  const { paths } = settings;
+  return {
+    config,
+    storage: type,
+    where: paths.dir,
+    open: () =>
+      new FileHistoryReader({
+        jsonFile: paths.jsonFile,
+        eventsFile: paths.eventsFile,
+        alertsFile: paths.alertsFile,
+      }),
+  };
+}
