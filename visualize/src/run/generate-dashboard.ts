@@ -85,7 +85,7 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
   const dashboard: DashboardCharts = { agents: agentCharts, overview, csv: "data.csv" };
   await timer.time("write", async () => {
     await writeHistoryCsv(path.join(outputDir, dashboard.csv), history.agents);
-    await writeDashboardPages(outputDir, history, dashboard, { generatedAt: new Date(), plots: options.plots });
+    await writeDashboardPages(outputDir, history, dashboard, { generatedAt: new Date() });
     await state.save();
   });
   return { agents: history.agents.length, drawn, samples, times: timer.times };

@@ -1,0 +1,11 @@
+export { writeDashboardPages, writeFileAtomic, DEFAULT_REFRESH_SECONDS } from "./write-pages.js";
+export type { DashboardPageOptions } from "./write-pages.js";
+export { renderDashboardPages } from "./render-pages.js";
+export { renderIndexPage, sortedSummaries } from "./index-page.js";
+export { renderAgentPage } from "./agent-page.js";
+export { renderAlertsPage } from "./alerts-page.js";
+export { escapeHtml, attr, relativeUrl, listReferencedFiles } from "./html.js";
+export { agentPageName, agentPagePath, INDEX_PAGE, ALERTS_PAGE } from "./pages.js";
+export { STYLE_FILE, STYLE_CSS } from "./style.js";
+export { activeAlerts } from "./status.js";
+export type { PageOptions } from "./layout.js";
