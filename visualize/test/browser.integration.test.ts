@@ -1,0 +1,157 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FileStore } from "../../collector/src/storage/file/file-store.js";
+import { SyntheticHistory } from "../src/demo/synthetic-history.js";
+import { serveFolder, type StaticServer } from "../src/serve/static-server.js";
+import { REPO_ROOT, runVisualize } from "./run-visualize.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARTIFACTS = path.join(REPO_ROOT, "test-artifacts");
+const available = existsSync(CHROMIUM);
+if (!available)
+  console.warn(
+    `\n!!! ${CHROMIUM} is missing: the browser tests of the dashboard are SKIPPED (install Debian's chromium package; .ci/run does) !!!\n`,
+  );
+
+describe.skipIf(!available)("the dashboard in headless Chromium", () => {
+  let work: string;
+  let server: StaticServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    work = mkdtempSync(path.join(tmpdir(), "hostwatch-browser-"));
+    const to = Date.now();
+    const history = new SyntheticHistory({ agents: 4, from: to - 3 * 3_600_000, to, intervalMs: 60_000 });
+    const data = path.join(work, "data");
+    const store = new FileStore({
+      metricsFile: path.join(data, "metrics_data.log"),
+      jsonFile: path.join(data, "metrics_data.jsonl"),
+      eventsFile: path.join(data, "poll_events.jsonl"),
+      alertsFile: path.join(data, "alerts.jsonl"),
+      maxSizeBytes: 64 * 1024 * 1024,
+      backupCount: 2,
+    });
+    await store.open();
+    await history.writeTo(store);
+    await store.close();
+    const config = path.join(work, "collector.json");
+    writeFileSync(
+      config,
+      JSON.stringify({
+        agents: history.names.map((name) => ({ name, host: "127.0.0.1" })),
+        state_dir: path.join(work, "state"),
+        storage: { type: "file", dir: data },
+        thresholds: { cpu_usage: { warning: 80, critical: 95 } },
+      }),
+    );
+    const out = path.join(work, "dashboard");
+    const run = await runVisualize(["--config", config, "--output-dir", out, "--hours", "3"]);
+    expect(run.code, run.stderr).toBe(0);
+    server = await serveFolder(out);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("loads every image and every link of every page, and saves a screenshot", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const failed: string[] = [];
+    page.on("requestfailed", (request) => failed.push(request.url()));
+    page.on("response", (response) => {
+      if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+    });
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error") errors.push(message.text());
+    });
+
+    const visited = new Set<string>();
+    const queue = [server.url];
+    while (queue.length > 0 && visited.size < 50) {
+      const url = queue.shift()!;
+      if (visited.has(url)) continue;
+      visited.add(url);
+      const response = await page.goto(url, { waitUntil: "load" });
+      expect(response?.status(), url).toBe(200);
+      if (!(response?.headers()["content-type"] ?? "").includes("text/html")) continue;
+      const images = await page.$$eval("img", (imgs) =>
+        imgs.map((img) => ({ src: img.src, ok: img.complete && img.naturalWidth > 0 })),
+      );
+      expect(
+        images.filter((img) => !img.ok),
+        url,
+      ).toEqual([]);
+      if (url === server.url) {
+        expect(images.length).toBeGreaterThan(4);
+        mkdirSync(ARTIFACTS, { recursive: true });
+        await page.screenshot({ path: path.join(ARTIFACTS, "dashboard-index.png"), fullPage: true });
+      }
+      const links = await page.$$eval("a[href]", (anchors) =>
+        anchors.map((a) => (a as HTMLAnchorElement).href),
+      );
+      for (const link of links) {
+        const target = new URL(link);
+        target.hash = "";
+        if (target.origin === new URL(server.url).origin) queue.push(target.href);
+      }
+    }
+    expect([...visited].some((url) => url.includes("/agents/"))).toBe(true);
+    expect([...visited].some((url) => url.endsWith("alerts.html"))).toBe(true);
+    expect(failed).toEqual([]);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it("filters the alert history by severity in the page", async () => {
+    const page = await browser.newPage();
+    await page.goto(new URL("alerts.html", server.url).href);
+    const visibleRows = () =>
+      page.$$eval(
+        "tbody tr",
+        (rows) => rows.filter((row) => (row as HTMLElement).offsetParent !== null).length,
+      );
+    const all = await visibleRows();
+    expect(all).toBeGreaterThan(2);
+    const severity = page
+      .locator("select")
+      .filter({ hasText: /critical/i })
+      .first();
+    await severity.selectOption({
+      label: await severity
+        .locator("option", { hasText: /critical/i })
+        .first()
+        .innerText(),
+    });
+    const critical = await visibleRows();
+    expect(critical).toBeGreaterThan(0);
+    expect(critical).toBeLessThan(all);
+    await page.screenshot({ path: path.join(ARTIFACTS, "dashboard-alerts.png"), fullPage: true });
+  }, 30_000);
+
+  it("stays readable at phone width without sideways scrolling of the page", async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await page.goto(server.url);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, "dashboard-phone.png"), fullPage: true });
+  }, 30_000);
+});
