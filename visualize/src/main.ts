@@ -46,7 +46,9 @@ async function main(): Promise<void> {
       `${result.samples.toLocaleString("en")} samples in ${((performance.now() - started) / 1000).toFixed(1)} s (${phases})`,
   );
   if (args.agent !== undefined && result.agents === 0) {
-    process.stderr.write(`hostwatch-visualize: no agent named "${args.agent}" in the config or the history\n`);
+    process.stderr.write(
+      `hostwatch-visualize: no agent named "${args.agent}" in the config or the history\n`,
+    );
     process.exit(1);
   }
 }

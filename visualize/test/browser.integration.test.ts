@@ -107,7 +107,7 @@ describe.skipIf(!available)("the dashboard in headless Chromium", () => {
         await page.screenshot({ path: path.join(ARTIFACTS, "dashboard-index.png"), fullPage: true });
       }
       const links = await page.$$eval("a[href]", (anchors) =>
-        anchors.map((a) => (a as HTMLAnchorElement).href),
+        anchors.map((a) => (a as unknown as { href: string }).href),
       );
       for (const link of links) {
         const target = new URL(link);
@@ -127,7 +127,8 @@ describe.skipIf(!available)("the dashboard in headless Chromium", () => {
     const visibleRows = () =>
       page.$$eval(
         "tbody tr",
-        (rows) => rows.filter((row) => (row as HTMLElement).offsetParent !== null).length,
+        (rows) =>
+          rows.filter((row) => (row as unknown as { offsetParent: unknown }).offsetParent !== null).length,
       );
     const all = await visibleRows();
     expect(all).toBeGreaterThan(2);
@@ -150,7 +151,7 @@ describe.skipIf(!available)("the dashboard in headless Chromium", () => {
   it("stays readable at phone width without sideways scrolling of the page", async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
     await page.goto(server.url);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
     expect(overflow).toBeLessThanOrEqual(1);
     await page.screenshot({ path: path.join(ARTIFACTS, "dashboard-phone.png"), fullPage: true });
   }, 30_000);

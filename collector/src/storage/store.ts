@@ -1,3 +1,4 @@
+import type { SampleFigures } from "./figures.js";
 import type { AlertRecord, PollEvent, PollSample, TimeRange } from "./records.js";
 
 /**
@@ -21,5 +22,15 @@ export interface Store {
 export interface HistoryReader {
   samples(range: TimeRange): AsyncIterable<PollSample>;
   events(range: TimeRange): AsyncIterable<PollEvent>;
+  /**
+   * The alert history by ts (the file store keeps every state change, MySQL each episode's
+   * latest); range.agent filters on the alert's agent.
+   */
+  alerts(range: TimeRange): AsyncIterable<AlertRecord>;
+  /**
+   * The samples' chartable figures, for a store that can read them much faster than whole
+   * samples (without it, read samples()). `agents` narrows the read like range.agent, to several.
+   */
+  figures?(range: TimeRange, agents?: ReadonlySet<string>): AsyncIterable<SampleFigures>;
   close(): Promise<void>;
 }

@@ -48,14 +48,27 @@ export async function parseArgs(argv = hideBin(process.argv)): Promise<Visualize
       default: ["all"],
       describe: `charts to draw: all, or any of ${PLOTS.join(", ")} (comma-separated or repeated)`,
     })
-    .option("hours", { type: "number", default: 24, describe: "length of the range, ending now (or --until)" })
+    .option("hours", {
+      type: "number",
+      default: 24,
+      describe: "length of the range, ending now (or --until)",
+    })
     .option("until", { type: "string", describe: "end of the range, ISO 8601 (default: now)" })
     .option("agent", { type: "string", describe: "only this agent" })
-    .option("output-dir", { alias: "o", type: "string", demandOption: true, describe: "folder to write into" })
+    .option("output-dir", {
+      alias: "o",
+      type: "string",
+      demandOption: true,
+      describe: "folder to write into",
+    })
     .option("width", { type: "number", default: 800, describe: "chart width, CSS pixels" })
     .option("height", { type: "number", default: 300, describe: "chart height, CSS pixels" })
     .option("pixel-ratio", { type: "number", default: 2, describe: "PNG pixels per CSS pixel (1 or 2)" })
-    .option("force", { type: "boolean", default: false, describe: "redraw every agent, even without new samples" })
+    .option("force", {
+      type: "boolean",
+      default: false,
+      describe: "redraw every agent, even without new samples",
+    })
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "no progress on stderr" })
     .check((a) => {
       const hours = a.hours;
@@ -67,7 +80,8 @@ export async function parseArgs(argv = hideBin(process.argv)): Promise<Visualize
         throw new Error("--width: must be a whole number from 200 to 4000");
       if (!(Number.isInteger(a.height) && a.height >= 100 && a.height <= 2000))
         throw new Error("--height: must be a whole number from 100 to 2000");
-      if (!(a["pixel-ratio"] >= 1 && a["pixel-ratio"] <= 3)) throw new Error("--pixel-ratio: must be from 1 to 3");
+      if (!(a["pixel-ratio"] >= 1 && a["pixel-ratio"] <= 3))
+        throw new Error("--pixel-ratio: must be from 1 to 3");
       parsePlots(a.plot);
       return true;
     })
@@ -98,7 +112,9 @@ export function parsePlots(values: ReadonlyArray<string | number>): PlotKind[] {
   if (names.includes("all")) return [...PLOTS];
   const unknown = names.filter((name) => name !== "" && !(PLOTS as readonly string[]).includes(name));
   if (unknown.length > 0)
-    throw new Error(`--plot: unknown plot ${unknown.map((n) => `"${n}"`).join(", ")}; use all or ${PLOTS.join(", ")}`);
+    throw new Error(
+      `--plot: unknown plot ${unknown.map((n) => `"${n}"`).join(", ")}; use all or ${PLOTS.join(", ")}`,
+    );
   const chosen = PLOTS.filter((plot) => names.includes(plot));
   if (chosen.length === 0) throw new Error("--plot: name at least one plot");
   return chosen;

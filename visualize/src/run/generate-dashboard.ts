@@ -67,7 +67,11 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
     const lastSample = lastSampleOf(agent);
     const previous = state.previousCharts(name);
     let charts: AgentCharts;
-    if (!options.force && previous !== undefined && state.isCurrent(name, lastSample, agent.down, outputDir)) {
+    if (
+      !options.force &&
+      previous !== undefined &&
+      state.isCurrent(name, lastSample, agent.down, outputDir)
+    ) {
       charts = previous;
     } else {
       progress.update(`drawing ${index + 1}/${history.agents.length}: ${name}`);
@@ -91,9 +95,15 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
   return { agents: history.agents.length, drawn, samples, times: timer.times };
 }
 
-async function drawAgent(agent: AgentHistory, options: GenerateOptions, timer: PhaseTimer): Promise<AgentCharts> {
+async function drawAgent(
+  agent: AgentHistory,
+  options: GenerateOptions,
+  timer: PhaseTimer,
+): Promise<AgentCharts> {
   const chartDir = `charts/${safeFileName(agent.series.agent)}`;
-  const rendered = await timer.time("render", () => renderAgentCharts(agent, chartOptions(options, chartDir)));
+  const rendered = await timer.time("render", () =>
+    renderAgentCharts(agent, chartOptions(options, chartDir)),
+  );
   const csv = `${chartDir}/data.csv`;
   await timer.time("write", () => writeAgentCsv(path.join(options.outputDir, csv), agent.series));
   return { ...rendered, csv };

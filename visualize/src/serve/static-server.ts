@@ -19,9 +19,9 @@ export async function serveFolder(dir: string, host = "127.0.0.1", port = 0): Pr
       response.writeHead(405, { Allow: "GET, HEAD" }).end();
       return;
     }
-    handler(request, response, () =>
-      response.writeHead(404, { "Content-Type": "text/plain" }).end("not found\n"),
-    );
+    handler(request, response, () => {
+      response.writeHead(404, { "Content-Type": "text/plain" }).end("not found\n");
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

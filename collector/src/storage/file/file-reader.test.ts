@@ -4,7 +4,9 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
-import type { PollSample, TimeRange } from "../records.js";
+import { figuresOf } from "../figures.js";
+import type { SampleFigures } from "../figures.js";
+import type { AlertRecord, PollSample, TimeRange } from "../records.js";
 import { FileHistoryReader } from "./file-reader.js";
 import { FileStore } from "./file-store.js";
 import { sampleJsonLine } from "./lines.js";
@@ -61,6 +63,13 @@ describe("file history reader", () => {
     const reader = new FileHistoryReader({ jsonFile, eventsFile, ...options });
     const out: PollSample[] = [];
     for await (const s of reader.samples(range)) out.push(s);
+    await reader.close();
+    return out;
+  };
+  const readFigures = async (range: TimeRange = ALL, agents?: ReadonlySet<string>) => {
+    const reader = new FileHistoryReader({ jsonFile, eventsFile });
+    const out: SampleFigures[] = [];
+    for await (const f of reader.figures(range, agents)) out.push(f);
     await reader.close();
     return out;
   };
@@ -142,6 +151,91 @@ describe("file history reader", () => {
       (await read({ from: Date.parse("2026-11-21T00:00:00Z"), to: ALL.to })).map((s) => s.ts),
     ).not.toContain(sample(5).ts);
     expect((await read()).map((s) => s.ts)).toContain(sample(5).ts);
+  });
+
+  it("reads lines longer than a read and characters split between reads", async () => {
+    const wide = (i: number): PollSample => {
+      const s = sample(i, `h\u00e9\u2603-${i % 3}`);
+      const detail = "\u00e9".repeat(i === 7 ? 300_000 : 1 + ((i * 7919) % 5000));
+      return { ...s, snapshot: { ...s.snapshot, agent: { ...s.snapshot.agent, os: detail } } };
+    };
+    const written = Array.from({ length: 60 }, (_, i) => wide(i));
+    await write([written], 100 * 1024 * 1024);
+    expect(await read()).toEqual(written);
+  });
+
+  it("reads the figures of every sample: as figuresOf gives them, once, in order", async () => {
+    const shuffled = samples(0, 50).sort((a, b) => (a.duration_ms % 3) - (b.duration_ms % 3));
+    await write([
+      ...Array.from({ length: 10 }, (_, b) => samples(b * 10 + 50, 10)),
+      shuffled,
+      samples(20, 40),
+    ]);
+    const figures = await readFigures();
+    const expected = samples(0, 150).map(figuresOf);
+    expect(figures.map(({ sample: _, ...f }) => f)).toEqual(expected.map(({ sample: _, ...f }) => f));
+    const at = (i: number) => T0 + i * 1000;
+    const some = await readFigures({ from: at(10), to: at(20) }, new Set(["web-02", "db"]));
+    expect(some.map((f) => f.ts)).toEqual(
+      samples(10, 10)
+        .filter((s) => s.agent === "web-02")
+        .map((s) => s.ts),
+    );
+  });
+
+  it("gives the whole sample of each agent's newest figures", async () => {
+    await write([samples(0, 30)]);
+    const figures = await readFigures();
+    const newest = (agent: string) =>
+      figures
+        .filter((f) => f.agent === agent)
+        .at(-1)
+        ?.sample();
+    expect(newest("web-01")).toEqual(sample(28));
+    expect(newest("web-02")).toEqual(sample(29));
+  });
+
+  it("reads the alert history: in time order, filtered, replays dropped", async () => {
+    const alertsFile = path.join(dir, "alerts.jsonl");
+    const alert = (agent: string, i: number, kind: AlertRecord["kind"]): AlertRecord => ({
+      kind,
+      ts: new Date(T0 + i * 1000).toISOString(),
+      message: `${agent} cpu_usage ${kind}`,
+      alert: {
+        id: `${agent}/cpu_usage/${T0}`,
+        key: `${agent}/cpu_usage`,
+        agent,
+        metric: "cpu_usage",
+        severity: "warning",
+        state: kind === "resolved" ? "resolved" : "firing",
+        value: 91,
+        threshold: 80,
+        started_at: new Date(T0).toISOString(),
+        resolved_at: kind === "resolved" ? new Date(T0 + i * 1000).toISOString() : null,
+        last_notified_at: new Date(T0 + i * 1000).toISOString(),
+      },
+    });
+    const history = [
+      alert("web-01", 0, "firing"),
+      alert("web-02", 1, "firing"),
+      alert("web-01", 5, "resolved"),
+    ];
+    const store = await write([], 20 * 1024, false);
+    await store.writeAlerts(history.slice(0, 2));
+    await store.writeAlerts(history);
+    await store.close();
+    writeFileSync(path.join(dir, "alerts-2026-11-22.1.jsonl"), "not json\n{}\n");
+    const readAlerts = async (range: TimeRange, withFile = true) => {
+      const reader = new FileHistoryReader({ jsonFile, eventsFile, ...(withFile ? { alertsFile } : {}) });
+      const out: AlertRecord[] = [];
+      for await (const a of reader.alerts(range)) out.push(a);
+      await reader.close();
+      return out;
+    };
+    expect(await readAlerts(ALL)).toEqual(history);
+    expect(await readAlerts({ from: T0 + 1000, to: ALL.to })).toEqual(history.slice(1));
+    expect(await readAlerts({ ...ALL, agent: "web-01" })).toEqual([history[0], history[2]]);
+    expect(await readAlerts(ALL, false)).toEqual([]);
   });
 
   it("reads nothing from a directory that does not exist", async () => {

@@ -2,14 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
 import type { PollEvent, PollSample } from "../records.js";
-import {
-  eventJsonLine,
-  lineHead,
-  parseEventLine,
-  parseSampleLine,
-  sampleJsonLine,
-  sampleLogLine,
-} from "./lines.js";
+import { eventJsonLine, parseEventLine, parseSampleLine, sampleJsonLine, sampleLogLine } from "./lines.js";
 
 const fixture = JSON.parse(
   readFileSync(new URL("./fixtures/snapshot.json", import.meta.url), "utf8"),
@@ -82,15 +75,6 @@ describe("metrics_data.jsonl line", () => {
     expect(parseSampleLine("[1,2]")).toBeUndefined();
     expect(parseSampleLine('{"agent":"a","ts":"x"}')).toBeUndefined();
   });
-
-  it("gives agent and ts without parsing the line", () => {
-    expect(lineHead(sampleJsonLine(sample(fixture)))).toEqual({
-      agent: "web-01",
-      ts: "2026-11-22T06:21:10.123Z",
-    });
-    expect(lineHead('{"agent":"a\\"b","ts":"t","x":1}')).toEqual({ agent: 'a"b', ts: "t" });
-    expect(lineHead('{"ts":"t","agent":"a"}')).toBeUndefined();
-  });
 });
 
 describe("poll_events.jsonl line", () => {
@@ -104,7 +88,6 @@ describe("poll_events.jsonl line", () => {
       duration_ms: 10_000,
     };
     const line = eventJsonLine(event);
-    expect(lineHead(line)).toEqual({ agent: event.agent, ts: event.ts });
     expect(parseEventLine(line)).toEqual(event);
     expect(parseEventLine(line.slice(0, -1))).toBeUndefined();
   });

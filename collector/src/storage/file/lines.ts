@@ -1,5 +1,5 @@
 import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
-import type { PollEvent, PollSample } from "../records.js";
+import type { AlertRecord, PollEvent, PollSample } from "../records.js";
 
 /**
  * metrics_data.jsonl: the snapshot flat beside agent, ts and duration_ms. The snapshot's own
@@ -74,15 +74,16 @@ export function parseEventLine(line: string): PollEvent | undefined {
   };
 }
 
-const HEAD = /^\{"agent":("(?:[^"\\]|\\.)*"),"ts":"([^"\\]*)"/;
-
-/** agent and ts read off the start of a line we wrote, without parsing the whole line. */
-export function lineHead(line: string): { agent: string; ts: string } | undefined {
-  const match = HEAD.exec(line);
-  if (match === null) return undefined;
-  const quoted = match[1] ?? '""';
-  const agent = quoted.includes("\\") ? (JSON.parse(quoted) as string) : quoted.slice(1, -1);
-  return { agent, ts: match[2] ?? "" };
+/** Rebuilds an alert record from its alerts.jsonl line (FileStore writes the record as is). */
+export function parseAlertLine(line: string): AlertRecord | undefined {
+  const value = parseObject(line);
+  if (value === undefined) return undefined;
+  const { kind, ts, alert } = value;
+  if (typeof kind !== "string" || typeof ts !== "string" || typeof alert !== "object" || alert === null)
+    return undefined;
+  const { id, agent } = alert as Record<string, unknown>;
+  if (typeof id !== "string" || typeof agent !== "string") return undefined;
+  return value as unknown as AlertRecord;
 }
 
 function parseObject(line: string): Record<string, unknown> | undefined {

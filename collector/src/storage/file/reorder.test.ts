@@ -25,6 +25,22 @@ describe("reorder window", () => {
     ]);
   });
 
+  it("releases the earliest waiting value whatever the disorder (the earliest to arrive among equal times)", () => {
+    const times = Array.from({ length: 2000 }, (_, i) => (i * 7919) % 97);
+    const expected: number[] = [];
+    const waiting: number[] = [];
+    for (const [i] of times.entries()) {
+      waiting.push(i);
+      if (waiting.length > 16) {
+        const earliest = waiting.reduce((a, b) => ((times[b] as number) < (times[a] as number) ? b : a));
+        expected.push(times[earliest] as number);
+        waiting.splice(waiting.indexOf(earliest), 1);
+      }
+    }
+    expected.push(...waiting.map((i) => times[i] as number).sort((a, b) => a - b));
+    expect(run(16, times)).toEqual(expected);
+  });
+
   it("passes values through with size 0", () => {
     expect(run(0, [3, 1, 2])).toEqual([3, 1, 2]);
   });

@@ -1,66 +1,50 @@
-interface Entry<T> {
-  time: number;
-  seq: number;
-  value: T;
-}
-
 /**
  * Sorts a nearly sorted stream by time, holding at most `size` values: a value is released once
  * `size` later ones have arrived. Records that are out of order by fewer than `size` positions
- * (samples of one poll cycle finishing in a different order than they started) come out sorted.
+ * (samples of one poll cycle finishing in a different order than they started) come out sorted;
+ * equal times keep their order of arrival.
+ *
+ * The waiting values are kept sorted, and a new one goes in from the back: a nearly sorted stream
+ * costs a comparison or two per value.
  */
 export class ReorderWindow<T> {
-  private readonly heap: Entry<T>[] = [];
-  private seq = 0;
+  private times: number[] = [];
+  private values: T[] = [];
+  /** Where the waiting values start in the arrays (released ones before it). */
+  private head = 0;
 
   constructor(private readonly size: number) {}
 
   /** Adds a value; returns the oldest one when the window is full. */
   push(time: number, value: T): T | undefined {
-    this.insert({ time, seq: this.seq++, value });
-    return this.heap.length > this.size ? this.pop() : undefined;
+    const { times, values } = this;
+    let at = times.length;
+    while (at > this.head && (times[at - 1] as number) > time) at--;
+    if (at === times.length) {
+      times.push(time);
+      values.push(value);
+    } else {
+      times.splice(at, 0, time);
+      values.splice(at, 0, value);
+    }
+    return times.length - this.head > this.size ? this.shift() : undefined;
   }
 
   *drain(): Generator<T> {
-    while (this.heap.length > 0) yield this.pop();
+    while (this.head < this.times.length) yield this.shift();
   }
 
-  private insert(entry: Entry<T>): void {
-    const heap = this.heap;
-    let i = heap.push(entry) - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(entry, heap[parent] as Entry<T>)) break;
-      heap[i] = heap[parent] as Entry<T>;
-      i = parent;
+  private shift(): T {
+    const value = this.values[this.head] as T;
+    this.values[this.head] = undefined as T; // not kept alive by the array
+    this.head++;
+    if (this.head >= 1024 && this.head * 2 >= this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.values = this.values.slice(this.head);
+      this.head = 0;
     }
-    heap[i] = entry;
+    return value;
   }
-
-  private pop(): T {
-    const heap = this.heap;
-    const top = heap[0] as Entry<T>;
-    const last = heap.pop() as Entry<T>;
-    if (heap.length > 0) {
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= heap.length) break;
-        const right = left + 1;
-        const child =
-          right < heap.length && before(heap[right] as Entry<T>, heap[left] as Entry<T>) ? right : left;
-        if (!before(heap[child] as Entry<T>, last)) break;
-        heap[i] = heap[child] as Entry<T>;
-        i = child;
-      }
-      heap[i] = last;
-    }
-    return top.value;
-  }
-}
-
-function before<T>(a: Entry<T>, b: Entry<T>): boolean {
-  return a.time < b.time || (a.time === b.time && a.seq < b.seq);
 }
 
 /** The last `size` keys seen: a bounded memory for dropping replayed duplicates. */

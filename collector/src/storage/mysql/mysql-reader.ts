@@ -6,7 +6,8 @@ import type {
   SecurityStatus,
   SuspiciousReason,
 } from "../../../../agent/src/protocol.js";
-import type { PollEvent, PollEventKind, PollSample, TimeRange } from "../records.js";
+import type { AlertMetric, NotificationKind, Severity } from "../../alerts/evaluator/types.js";
+import type { AlertRecord, PollEvent, PollEventKind, PollSample, TimeRange } from "../records.js";
 import type { HistoryReader } from "../store.js";
 import {
   DEFAULT_QUERY_TIMEOUT_MS,
@@ -117,6 +118,24 @@ interface EventRow {
   duration_ms: Num;
 }
 
+interface AlertRow {
+  id: number;
+  alert_key: string;
+  agent_id: number | null;
+  metric: string;
+  mount: string | null;
+  severity: string;
+  state: string;
+  value: Num;
+  threshold: Num;
+  started_at: string;
+  resolved_at: string | null;
+  last_notified_at: string | null;
+  last_kind: string | null;
+  message: string | null;
+  updated_at: string;
+}
+
 interface Cursor {
   ts: string;
   agentId: number;
@@ -211,6 +230,49 @@ export class MysqlHistoryReader implements HistoryReader {
     }
   }
 
+  /**
+   * The alerts table keeps one row per episode, updated by each notification: so this gives
+   * each episode once, in its latest state, at the ts of its latest notification (updated_at),
+   * when that falls in the range. Paged on (updated_at, id).
+   */
+  async *alerts(range: TimeRange): AsyncIterable<AlertRecord> {
+    const db = this.knex();
+    const bounds = await this.bounds(db, range);
+    if (bounds === null) return;
+    let cursor: { ts: string; id: number } | null = null;
+    for (;;) {
+      const query = db("alerts")
+        .select("*")
+        .where("updated_at", ">=", bounds.from)
+        .andWhere("updated_at", "<", bounds.to);
+      if (bounds.agentId !== null) query.andWhere("agent_id", bounds.agentId);
+      if (cursor !== null) {
+        const after = cursor;
+        query.andWhere((q) =>
+          q
+            .where("updated_at", ">", after.ts)
+            .orWhere((q2) => q2.where("updated_at", after.ts).andWhere("id", ">", after.id)),
+        );
+      }
+      const rows = (await query
+        .orderBy([
+          { column: "updated_at", order: "asc" },
+          { column: "id", order: "asc" },
+        ])
+        .limit(this.pageSize)
+        .timeout(this.queryTimeoutMs)) as AlertRow[];
+      const last = rows[rows.length - 1];
+      if (last === undefined) return;
+      await this.knowAgents(
+        db,
+        rows.flatMap((row) => (row.agent_id === null ? [] : [{ agent_id: Number(row.agent_id) }])),
+      );
+      for (const row of rows) yield this.toAlertRecord(row);
+      if (rows.length < this.pageSize) return;
+      cursor = { ts: last.updated_at, id: Number(last.id) };
+    }
+  }
+
   async close(): Promise<void> {
     const db = this.db;
     this.db = null;
@@ -268,6 +330,30 @@ export class MysqlHistoryReader implements HistoryReader {
 
   private agentName(id: number): string {
     return this.agents.get(id)?.name ?? `agent#${id}`;
+  }
+
+  private toAlertRecord(row: AlertRow): AlertRecord {
+    const startedAt = fromDbTime(row.started_at);
+    const ts = fromDbTime(row.updated_at);
+    return {
+      kind: (row.last_kind ?? (row.state === "resolved" ? "resolved" : "firing")) as NotificationKind,
+      ts,
+      message: row.message ?? "",
+      alert: {
+        id: `${row.alert_key}/${Date.parse(startedAt)}`,
+        key: row.alert_key,
+        agent: row.agent_id === null ? agentOfKey(row) : this.agentName(Number(row.agent_id)),
+        metric: row.metric as AlertMetric,
+        ...(row.mount === null ? {} : { mount: row.mount }),
+        severity: row.severity as Severity,
+        state: row.state === "resolved" ? "resolved" : "firing",
+        value: num0(row.value),
+        threshold: num0(row.threshold),
+        started_at: startedAt,
+        resolved_at: row.resolved_at === null ? null : fromDbTime(row.resolved_at),
+        last_notified_at: row.last_notified_at === null ? ts : fromDbTime(row.last_notified_at),
+      },
+    };
   }
 
   /** Disks and findings of the page's samples that have no snapshot JSON, by "agent_id|ts". */
@@ -424,6 +510,14 @@ export class MysqlHistoryReader implements HistoryReader {
     if (families.has("security")) snapshot.security = rebuildSecurity(row, findings);
     return snapshot;
   }
+}
+
+/** The agent part of an alert key (agent/metric or agent/metric/mount), for a row without agent_id. */
+function agentOfKey(row: AlertRow): string {
+  const suffix = row.mount === null ? `/${row.metric}` : `/${row.metric}/${row.mount}`;
+  if (row.alert_key.endsWith(suffix)) return row.alert_key.slice(0, -suffix.length);
+  const slash = row.alert_key.indexOf("/");
+  return slash === -1 ? row.alert_key : row.alert_key.slice(0, slash);
 }
 
 function sameGroup(a: EventRow, b: EventRow): boolean {

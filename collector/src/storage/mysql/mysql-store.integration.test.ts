@@ -505,6 +505,71 @@ describe("MysqlStore alerts", () => {
   });
 });
 
+describe("MysqlHistoryReader alerts", () => {
+  const T1 = Date.parse("2032-03-01T00:00:00.000Z");
+  const at = (s: number): string => new Date(T1 + s * 1000).toISOString();
+  const record = (
+    agent: string,
+    metric: "cpu_usage" | "disk_usage",
+    startS: number,
+    kind: AlertRecord["kind"],
+    tsS: number,
+  ): AlertRecord => {
+    const mount = metric === "disk_usage" ? "/srv/data" : undefined;
+    const key = `${agent}/${metric}${mount === undefined ? "" : `/${mount}`}`;
+    return {
+      kind,
+      ts: at(tsS),
+      message: `${key} ${kind}`,
+      alert: {
+        id: `${key}/${Date.parse(at(startS))}`,
+        key,
+        agent,
+        metric,
+        ...(mount === undefined ? {} : { mount }),
+        severity: kind === "escalated" ? "critical" : "warning",
+        state: kind === "resolved" ? "resolved" : "firing",
+        value: 93.5,
+        threshold: kind === "escalated" ? 90 : 80,
+        started_at: at(startS),
+        resolved_at: kind === "resolved" ? at(tsS) : null,
+        last_notified_at: at(tsS),
+      },
+    };
+  };
+  // each episode's last record is what the table keeps
+  const latest = [
+    record("alert-a", "cpu_usage", 0, "resolved", 60),
+    record("alert-b", "disk_usage", 10, "escalated", 60),
+    record("alert-a", "disk_usage", 30, "firing", 90),
+    record("alert-b", "cpu_usage", 100, "repeat", 200),
+    record("alert-a", "cpu_usage", 300, "firing", 300),
+  ];
+
+  beforeAll(async () => {
+    await store.writeAlerts([record("alert-a", "cpu_usage", 0, "firing", 0), ...latest.slice(0, 3)]);
+    await store.writeAlerts([record("alert-b", "cpu_usage", 100, "firing", 100), ...latest.slice(3)]);
+  });
+
+  // the retention test counts the firing episodes
+  afterAll(() => rows("DELETE FROM alerts WHERE alert_key LIKE 'alert-_/%'"));
+
+  it("gives each episode once, in its latest state, by the time of its latest notification, across pages", async () => {
+    const r = new MysqlHistoryReader({ ...TEST_SERVER, database, pageSize: 2 });
+    try {
+      expect(await collect(r.alerts({ from: T1, to: T1 + 3600_000 }))).toEqual(latest);
+      expect(await collect(r.alerts({ from: T1 + 61_000, to: T1 + 300_000 }))).toEqual(latest.slice(2, 4));
+      expect(await collect(r.alerts({ from: T1, to: T1 + 3600_000, agent: "alert-b" }))).toEqual([
+        latest[1],
+        latest[3],
+      ]);
+      expect(await collect(r.alerts({ from: T1, to: T1 + 3600_000, agent: "nobody" }))).toEqual([]);
+    } finally {
+      await r.close();
+    }
+  });
+});
+
 describe("MysqlHistoryReader", () => {
   const reader = (pageSize?: number): MysqlHistoryReader =>
     new MysqlHistoryReader({ ...TEST_SERVER, database, ...(pageSize === undefined ? {} : { pageSize }) });

@@ -1,0 +1,76 @@
+/** agent and ts read off the start of a line we wrote, and ts as epoch ms. */
+export interface LineHead {
+  agent: string;
+  ts: string;
+  time: number;
+}
+
+/**
+ * agent and ts read off the start of the line at [start, end) of a text, as sampleJsonLine and
+ * eventJsonLine write them, without parsing or cutting out the line; agent names come from
+ * `names`. undefined when the line does not start with {"agent":"…","ts":"…" (ts without quote
+ * or backslash) or the agent's escapes are bad.
+ */
+export function readLineHead(
+  text: string,
+  start: number,
+  end: number,
+  names: AgentNames,
+): LineHead | undefined {
+  const AGENT = '{"agent":"';
+  const TS = '","ts":"';
+  if (!text.startsWith(AGENT, start)) return undefined;
+  const agentStart = start + AGENT.length;
+  const agentEnd = stringEnd(text, agentStart);
+  if (agentEnd === -1 || agentEnd >= end || !text.startsWith(TS, agentEnd)) return undefined;
+  const tsStart = agentEnd + TS.length;
+  const tsEnd = text.indexOf('"', tsStart);
+  if (tsEnd === -1 || tsEnd >= end) return undefined;
+  const ts = text.slice(tsStart, tsEnd);
+  if (ts.includes("\\")) return undefined;
+  const agent = names.get(text.slice(agentStart, agentEnd));
+  return agent === undefined ? undefined : { agent, ts, time: Date.parse(ts) };
+}
+
+/**
+ * Agent names read off lines, one string per name: decoded, and not cut from a line (see
+ * detached), so that records and keys holding it do not keep the text alive.
+ */
+export class AgentNames {
+  private readonly names = new Map<string, string | undefined>();
+
+  /** The name for its JSON-escaped form (between the quotes); undefined when the escapes are bad. */
+  get(escaped: string): string | undefined {
+    if (this.names.has(escaped)) return this.names.get(escaped);
+    let name: string | undefined = detached(escaped);
+    if (escaped.includes("\\")) {
+      try {
+        name = JSON.parse(`"${escaped}"`) as string;
+      } catch {
+        name = undefined;
+      }
+    }
+    this.names.set(detached(escaped), name);
+    return name;
+  }
+}
+
+/**
+ * A copy of a string cut from a larger one. V8 makes a substring of 13 characters or more a
+ * view of the whole string, which a record holding it would keep alive.
+ */
+export function detached(text: string): string {
+  return (" " + text).slice(1);
+}
+
+/** The index of the quote that closes the string whose contents start at `start`, -1 if none. */
+export function stringEnd(text: string, start: number): number {
+  for (let quote = text.indexOf('"', start); quote !== -1; quote = text.indexOf('"', quote + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+  }
+  return -1;
+}
+
+const BACKSLASH = 92;

@@ -1,0 +1,129 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { AgentHistory, AgentSeries } from "../model.js";
+import { CSV_HEADER, agentCsv, historyCsv, writeAgentCsv, writeHistoryCsv } from "./write-csv.js";
+
+const T0 = Date.parse("2026-11-22T06:00:00.000Z");
+const column = (...values: number[]): Float64Array => Float64Array.from(values);
+
+function series(agent: string, n = 2): AgentSeries {
+  const values = (base: number) => column(...Array.from({ length: n }, (_, i) => base + i));
+  return {
+    agent,
+    t: column(...Array.from({ length: n }, (_, i) => T0 + i * 10_000)),
+    cpu: values(12.5),
+    cpuCoreMin: values(1),
+    cpuCoreMax: values(99),
+    temperature: values(48),
+    load1: values(0.52),
+    load5: values(0.4),
+    load15: values(0.25),
+    memory: values(43.2),
+    swap: values(0),
+    disks: new Map([
+      ["/", values(71)],
+      ["/var", values(20)],
+    ]),
+    rxBytesPerS: values(1000),
+    txBytesPerS: values(500),
+    securityIssues: values(0),
+    sshFailed: values(3),
+    latest: undefined,
+    cpuCount: 4,
+  };
+}
+
+const history = (s: AgentSeries): AgentHistory => ({
+  series: s,
+  events: [],
+  down: false,
+  lastSeen: undefined,
+  rules: {},
+});
+const lines = (csv: string): string[] => csv.split("\r\n").slice(0, -1);
+
+describe("CSV of the plotted range", () => {
+  it("has the header, then a row per sample with the time in ISO 8601 UTC", () => {
+    expect(lines(agentCsv(series("web-01")))).toEqual([
+      CSV_HEADER,
+      "web-01,2026-11-22T06:00:00.000Z,12.5,48,0.52,0.4,0.25,43.2,0,71,1000,500,0",
+      "web-01,2026-11-22T06:00:10.000Z,13.5,49,1.52,1.4,1.25,44.2,1,72,1001,501,1",
+    ]);
+    expect(CSV_HEADER).toBe(
+      "agent,time,cpu_percent,cpu_temperature_celsius,load_1,load_5,load_15,memory_percent,swap_percent," +
+        "worst_disk_percent,rx_bytes_per_s,tx_bytes_per_s,security_issues",
+    );
+  });
+
+  it("leaves a missing value empty and takes the worst disk among those present", () => {
+    const s = series("db-01", 3);
+    s.temperature.fill(Number.NaN);
+    s.cpu[1] = Number.NaN;
+    s.securityIssues[2] = Number.NaN;
+    s.disks.set("/", column(71, Number.NaN, Number.NaN));
+    s.disks.set("/var", column(20, 30, Number.NaN));
+    expect(lines(agentCsv(s)).slice(1)).toEqual([
+      "db-01,2026-11-22T06:00:00.000Z,12.5,,0.52,0.4,0.25,43.2,0,71,1000,500,0",
+      "db-01,2026-11-22T06:00:10.000Z,,,1.52,1.4,1.25,44.2,1,30,1001,501,1",
+      "db-01,2026-11-22T06:00:20.000Z,14.5,,2.52,2.4,2.25,45.2,2,,1002,502,",
+    ]);
+  });
+
+  it("quotes an agent name with a comma, a quote or a line break (RFC 4180)", () => {
+    const cells = (name: string) => lines(agentCsv(series(name, 1)))[1]?.split(",2026-")[0];
+    expect(cells('web "blue", 1')).toBe('"web ""blue"", 1"');
+    expect(cells("two\nlines")).toBe('"two\nlines"');
+    expect(cells("plain.name-01")).toBe("plain.name-01");
+  });
+
+  it("writes every time as toISOString does", () => {
+    const times = [
+      -62_198_755_200_001,
+      -1,
+      0,
+      999,
+      59_999,
+      60_000,
+      T0 + 0.5,
+      T0 + 61_001,
+      253_402_300_800_000,
+    ];
+    const s = { ...series("a", times.length), t: column(...times) };
+    const written = lines(agentCsv(s))
+      .slice(1)
+      .map((line) => line.split(",")[1]);
+    expect(written).toEqual(times.map((time) => new Date(time).toISOString()));
+  });
+
+  it("puts every agent in one CSV, agent after agent", () => {
+    const csv = historyCsv([history(series("a")), history(series("b", 1))]);
+    expect(lines(csv).map((line) => line.split(",")[0])).toEqual(["agent", "a", "a", "b"]);
+    expect(lines(historyCsv([]))).toEqual([CSV_HEADER]);
+  });
+
+  describe("written to a file", () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(path.join(tmpdir(), "write-csv-"));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("gives the same text, replacing the file at once", async () => {
+      const histories = [history(series("a", 10_000)), history(series('b,"c"', 3))];
+      const file = path.join(dir, "data.csv");
+      await writeHistoryCsv(file, histories);
+      await writeHistoryCsv(file, histories);
+      expect(readFileSync(file, "utf8")).toBe(historyCsv(histories));
+      await writeAgentCsv(path.join(dir, "a.csv"), histories[0]!.series);
+      expect(readFileSync(path.join(dir, "a.csv"), "utf8")).toBe(agentCsv(histories[0]!.series));
+      expect(readdirSync(dir).sort()).toEqual(["a.csv", "data.csv"]);
+    });
+
+    it("leaves no partial file when it cannot write", async () => {
+      await expect(writeHistoryCsv(path.join(dir, "missing", "data.csv"), [])).rejects.toThrow();
+      expect(readdirSync(dir)).toEqual([]);
+    });
+  });
+});

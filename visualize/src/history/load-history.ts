@@ -1,0 +1,169 @@
+import { resolveRules } from "../../../collector/src/alerts/evaluator/rules.js";
+import type { ThresholdsInput } from "../../../collector/src/alerts/evaluator/types.js";
+import type { CollectorConfig } from "../../../collector/src/config/load-config.js";
+import type { SampleFigures } from "../../../collector/src/storage/figures.js";
+import type { PollSample, TimeRange } from "../../../collector/src/storage/records.js";
+import type { HistoryReader } from "../../../collector/src/storage/store.js";
+import type { AgentHistory, History } from "../model.js";
+import { isDown } from "./agent-state.js";
+import { SeriesBuilder } from "./series-builder.js";
+
+export interface LoadHistoryOptions {
+  /** Inclusive start / exclusive end, epoch ms. */
+  from: number;
+  to: number;
+  /** Only this agent. */
+  agent?: string | undefined;
+  /** Agents, thresholds and poll interval; without it, the agents found in the data and no rules. */
+  config?: CollectorConfig | undefined;
+  /** Called with the number of samples read so far, about every 10,000 samples and at the end. */
+  onProgress?: (samplesRead: number) => void;
+  /**
+   * How far before `from` to look for the newest sample of an agent that has none in the range
+   * (its lastSeen and latest snapshot) [1 day; 0: not at all]. A file store has no index: the
+   * look-back reads the files from there on (only agent and time of the other agents' lines).
+   */
+  lookbackMs?: number;
+}
+
+const PROGRESS_EVERY = 10_000;
+const DEFAULT_LOOKBACK_MS = 86_400_000;
+/** The collector's defaults (config schema), for a run without a config. */
+const DEFAULT_DOWN_AFTER = 3;
+
+/**
+ * Reads samples, events and alerts of the range at once and builds every agent's history: the
+ * config's agents (with empty series when they have no data) and any other agent in the data,
+ * sorted by name. Samples go straight into typed arrays; none is kept.
+ */
+export async function loadHistory(reader: HistoryReader, options: LoadHistoryOptions): Promise<History> {
+  const { from, to, agent, config } = options;
+  const range: TimeRange = { from, to, agent };
+  const builders = new Map<string, SeriesBuilder>();
+  const [events, alerts] = await Promise.all([
+    collect(reader.events(range)),
+    collect(reader.alerts(range)),
+    readSeries(reader, range, builders, capacityHint(options), options.onProgress),
+  ]);
+
+  const configured = new Map((config?.agents ?? []).map((a) => [a.name, a]));
+  const names = new Set<string>([...configured.keys(), ...builders.keys(), ...events.map((e) => e.agent)]);
+  if (agent !== undefined) for (const name of names) if (name !== agent) names.delete(name);
+  const unseen = [...names].filter((name) => !builders.has(name));
+  const earlier = await newestBefore(reader, from, options.lookbackMs ?? DEFAULT_LOOKBACK_MS, unseen);
+
+  const eventsByAgent = groupBy(events, (e) => e.agent);
+  const downAfter = config?.alerts.down_after ?? DEFAULT_DOWN_AFTER;
+  const agents = [...names].sort(byName).map((name): AgentHistory => {
+    const series = (builders.get(name) ?? new SeriesBuilder(name, 0)).build();
+    const before = earlier.get(name);
+    series.latest ??= before?.snapshot;
+    const lastSeen =
+      series.t.length > 0
+        ? series.t[series.t.length - 1]
+        : before === undefined
+          ? undefined
+          : Date.parse(before.ts);
+    const agentEvents = eventsByAgent.get(name) ?? [];
+    const thresholds = configured.get(name)?.thresholds as ThresholdsInput | undefined;
+    return {
+      series,
+      events: agentEvents,
+      down: isDown(agentEvents, lastSeen, downAfter),
+      lastSeen,
+      rules: config === undefined ? {} : resolveRules(config.thresholds as ThresholdsInput, thresholds),
+    };
+  });
+  return { from, to, agents, alerts };
+}
+
+async function readSeries(
+  reader: HistoryReader,
+  range: TimeRange,
+  builders: Map<string, SeriesBuilder>,
+  capacity: number,
+  onProgress: ((samplesRead: number) => void) | undefined,
+): Promise<void> {
+  const builderOf = (agent: string): SeriesBuilder => {
+    let builder = builders.get(agent);
+    if (builder === undefined) {
+      builder = new SeriesBuilder(agent, capacity);
+      builders.set(agent, builder);
+    }
+    return builder;
+  };
+  let read = 0;
+  if (reader.figures !== undefined) {
+    for await (const figures of reader.figures(range)) {
+      builderOf(figures.agent).addFigures(figures);
+      if (++read % PROGRESS_EVERY === 0) onProgress?.(read);
+    }
+  } else {
+    for await (const sample of reader.samples(range)) {
+      builderOf(sample.agent).add(sample);
+      if (++read % PROGRESS_EVERY === 0) onProgress?.(read);
+    }
+  }
+  onProgress?.(read);
+}
+
+/** Samples an agent sends over the range at the configured poll interval: the series' first capacity. */
+function capacityHint({ from, to, config }: LoadHistoryOptions): number {
+  const interval = config?.poll_interval;
+  if (interval === undefined || !(to > from)) return 1024;
+  return Math.min(Math.ceil((to - from) / (interval * 1000)) + 16, 1 << 20);
+}
+
+/** Each agent's newest sample in [from - lookbackMs, from), complete. */
+async function newestBefore(
+  reader: HistoryReader,
+  from: number,
+  lookbackMs: number,
+  agents: string[],
+): Promise<Map<string, PollSample>> {
+  const found = new Map<string, PollSample>();
+  if (agents.length === 0 || !(lookbackMs > 0)) return found;
+  const wanted = new Set(agents);
+  const range: TimeRange = {
+    from: from - lookbackMs,
+    to: from,
+    agent: agents.length === 1 ? agents[0] : undefined,
+  };
+  if (reader.figures !== undefined) {
+    const newest = new Map<string, SampleFigures>();
+    for await (const figures of reader.figures(range, wanted)) newest.set(figures.agent, figures);
+    for (const [agent, figures] of newest) {
+      const sample = figures.sample();
+      if (sample !== undefined) found.set(agent, sample);
+    }
+  } else {
+    for await (const sample of reader.samples(range)) {
+      if (!wanted.has(sample.agent)) continue;
+      const known = found.get(sample.agent);
+      if (known === undefined || Date.parse(sample.ts) > Date.parse(known.ts))
+        found.set(sample.agent, sample);
+    }
+  }
+  return found;
+}
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
