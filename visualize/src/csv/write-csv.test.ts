@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -122,8 +122,9 @@ describe("CSV of the plotted range", () => {
     });
 
     it("leaves no partial file when it cannot write", async () => {
-      await expect(writeHistoryCsv(path.join(dir, "missing", "data.csv"), [])).rejects.toThrow();
-      expect(readdirSync(dir)).toEqual([]);
+      mkdirSync(path.join(dir, "data.csv", "occupied"), { recursive: true });
+      await expect(writeHistoryCsv(path.join(dir, "data.csv"), [])).rejects.toThrow();
+      expect(readdirSync(dir)).toEqual(["data.csv"]);
     });
   });
 });

@@ -1,4 +1,5 @@
-import { open, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import path from "node:path";
 import type { AgentHistory, AgentSeries } from "../model.js";
 
 export const CSV_HEADER =
@@ -39,6 +40,7 @@ async function writeChunks(
   histories: ReadonlyArray<AgentHistory | AgentSeries>,
 ): Promise<void> {
   const partial = `${file}.${process.pid}.partial`;
+  await mkdir(path.dirname(file), { recursive: true });
   const handle = await open(partial, "w");
   try {
     await handle.write(HEADER_LINE);

@@ -4,6 +4,7 @@ import { timeTag } from "./fragments.js";
 import { attr, escapeHtml, relativeUrl } from "./html.js";
 import { LOCAL_TIME_SCRIPT } from "./local-time-script.js";
 import { RELOAD_SCRIPT } from "./reload-script.js";
+import { FAVICON_FILE } from "./favicon.js";
 import { STYLE_FILE } from "./style.js";
 
 /** What every page renderer needs besides its data. */
@@ -54,6 +55,7 @@ export function renderPage(frame: PageFrame): string {
 <meta name="referrer" content="no-referrer">
 ${noscriptRefresh}<title>${escapeHtml(frame.title)}</title>
 <link rel="stylesheet"${attr("href", relativeUrl(frame.page, STYLE_FILE))}>
+<link rel="icon" type="image/svg+xml"${attr("href", relativeUrl(frame.page, FAVICON_FILE))}>
 </head>
 <body>
 <header class="topbar">
