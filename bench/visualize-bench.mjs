@@ -1,7 +1,7 @@
 // npm run bench:visualize — the full dashboard from 100 agents × 24 h at 10 s (864,000 samples),
 // from the file store and from MySQL, then a 30-day range for one agent; time per phase.
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT } from "./agent-process.mjs";
@@ -16,7 +16,14 @@ const { MysqlStore } = await import("../dist/collector/src/storage/mysql/mysql-s
 const { testDatabaseName, dropDatabase, TEST_SERVER } =
   await import("../dist/collector/src/storage/mysql/testing.js");
 
-const work = mkdtempSync(path.join(tmpdir(), "hostwatch-visualize-bench-"));
+// BENCH_DIR keeps the generated history (files and the MySQL database) for the next run
+const keep = process.env.BENCH_DIR;
+if (keep !== undefined) mkdirSync(keep, { recursive: true });
+const work = keep ?? mkdtempSync(path.join(tmpdir(), "hostwatch-visualize-bench-"));
+const kept =
+  keep !== undefined && existsSync(path.join(work, "filled.json"))
+    ? JSON.parse(readFileSync(path.join(work, "filled.json"), "utf8"))
+    : undefined;
 const results = [];
 const report = (name, seconds, target, phases) => {
   const ok = seconds <= target;
@@ -60,12 +67,12 @@ async function fill(stores, history, label) {
   return written;
 }
 
-function config(name, storage) {
+function config(name, storage, names) {
   const file = path.join(work, `${name}.json`);
   writeFileSync(
     file,
     JSON.stringify({
-      agents: [{ name: "placeholder", host: "127.0.0.1" }],
+      agents: names.map((agent) => ({ name: agent, host: "127.0.0.1" })),
       state_dir: path.join(work, "state"),
       storage,
       thresholds: { cpu_usage: { warning: 80, critical: 95 }, disk_usage: 90, memory_usage: 90 },
@@ -92,34 +99,39 @@ function visualize(args) {
   });
 }
 
-const to = Math.floor(Date.now() / INTERVAL_MS) * INTERVAL_MS;
+const to = kept?.to ?? Math.floor(Date.now() / INTERVAL_MS) * INTERVAL_MS;
 const from = to - HOURS * 3_600_000;
-const database = testDatabaseName();
+const database = kept?.database ?? testDatabaseName();
 try {
   const history = new SyntheticHistory({ agents: AGENTS, from, to, intervalMs: INTERVAL_MS });
   const fileDir = path.join(work, "data");
   const mysql = new MysqlStore({ ...TEST_SERVER, database, retentionDays: 0 });
-  await fill([fileStore(fileDir), mysql], history, `${AGENTS} agents × ${HOURS} h (file and MySQL)`);
+  if (kept === undefined)
+    await fill([fileStore(fileDir), mysql], history, `${AGENTS} agents × ${HOURS} h (file and MySQL)`);
   const until = new Date(to).toISOString();
   const common = ["--hours", String(HOURS), "--until", until, "--force"];
 
   const fileRun = await visualize([
     "--config",
-    config("file", { type: "file", dir: fileDir }),
+    config("file", { type: "file", dir: fileDir }, history.names),
     "--output-dir",
     path.join(work, "out-file"),
     ...common,
   ]);
   report(`full dashboard, ${AGENTS} agents × ${HOURS} h, file store`, fileRun.seconds, 60, fileRun.phases);
 
-  const mysqlConfig = config("mysql", {
-    type: "mysql",
-    mysql_host: TEST_SERVER.host,
-    mysql_port: TEST_SERVER.port,
-    mysql_user: TEST_SERVER.user,
-    mysql_password: TEST_SERVER.password ?? "",
-    mysql_database: database,
-  });
+  const mysqlConfig = config(
+    "mysql",
+    {
+      type: "mysql",
+      mysql_host: TEST_SERVER.host,
+      mysql_port: TEST_SERVER.port,
+      mysql_user: TEST_SERVER.user,
+      mysql_password: TEST_SERVER.password ?? "",
+      mysql_database: database,
+    },
+    history.names,
+  );
   const mysqlRun = await visualize([
     "--config",
     mysqlConfig,
@@ -131,7 +143,7 @@ try {
 
   const rerun = await visualize([
     "--config",
-    config("file", { type: "file", dir: fileDir }),
+    config("file", { type: "file", dir: fileDir }, history.names),
     "--output-dir",
     path.join(work, "out-file"),
     "--hours",
@@ -152,10 +164,11 @@ try {
     intervalMs: INTERVAL_MS,
     prefix: "solo",
   });
-  await fill([fileStore(longDir)], long, `1 agent × ${LONG_DAYS} days (file)`);
+  if (kept === undefined) await fill([fileStore(longDir)], long, `1 agent × ${LONG_DAYS} days (file)`);
+  if (keep !== undefined) writeFileSync(path.join(work, "filled.json"), JSON.stringify({ to, database }));
   const longRun = await visualize([
     "--config",
-    config("long", { type: "file", dir: longDir }),
+    config("long", { type: "file", dir: longDir }, long.names),
     "--output-dir",
     path.join(work, "out-long"),
     "--agent",
@@ -168,8 +181,9 @@ try {
   ]);
   report(`one agent, ${LONG_DAYS} days, file store`, longRun.seconds, 5, longRun.phases);
 } finally {
-  await dropDatabase(database).catch(() => undefined);
-  if (process.env.BENCH_KEEP === undefined) rmSync(work, { recursive: true, force: true });
-  else console.log(`kept ${work}`);
+  if (keep === undefined) {
+    await dropDatabase(database).catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
+  } else console.log(`kept ${work} and database ${database} (delete both when done)`);
 }
 process.exitCode = results.every(Boolean) ? 0 : 1;

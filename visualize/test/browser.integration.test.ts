@@ -98,6 +98,15 @@ describe.skipIf(!available)("the dashboard in headless Chromium", () => {
       }
       const response = await page.goto(url, { waitUntil: "load" });
       expect(response?.status(), url).toBe(200);
+      // the pages load images lazily: ask for all of them, as scrolling down would
+      await page.$$eval("img", (imgs) =>
+        Promise.all(
+          imgs.map((img) => {
+            img.loading = "eager";
+            return img.decode().catch(() => undefined);
+          }),
+        ),
+      );
       const images = await page.$$eval("img", (imgs) =>
         imgs.map((img) => ({ src: img.src, ok: img.complete && img.naturalWidth > 0 })),
       );

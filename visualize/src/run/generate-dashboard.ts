@@ -8,6 +8,7 @@ import type { AgentCharts, AgentHistory, DashboardCharts, PlotKind } from "../mo
 import type { HistorySource } from "./history-source.js";
 import type { Progress } from "./progress.js";
 import { RenderState } from "./render-state.js";
+import { createRenderer, type AgentRenderer } from "./render-pool.js";
 import { PhaseTimer, type PhaseTimes } from "./phase-timer.js";
 
 export interface GenerateOptions {
@@ -60,30 +61,34 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
   );
 
   const state = await RenderState.load(outputDir, settingsKey(options));
-  const agentCharts: AgentCharts[] = [];
+  const renderer = createRenderer();
+  const renderStarted = performance.now();
   let drawn = 0;
-  for (const [index, agent] of history.agents.entries()) {
-    const name = agent.series.agent;
-    const lastSample = lastSampleOf(agent);
-    const previous = state.previousCharts(name);
-    let charts: AgentCharts;
-    if (
-      !options.force &&
-      previous !== undefined &&
-      state.isCurrent(name, lastSample, agent.down, outputDir)
-    ) {
-      charts = previous;
-    } else {
-      progress.update(`drawing ${index + 1}/${history.agents.length}: ${name}`);
-      charts = await drawAgent(agent, options, timer);
-      drawn++;
-    }
-    state.record(name, lastSample, agent.down, charts);
-    agentCharts.push(charts);
-  }
-  const overview = await timer.time("render", () =>
-    renderOverviewCharts(history.agents, chartOptions(options, "charts/overview")),
-  );
+  let done = 0;
+  const total = history.agents.length;
+  const agentCharts = await Promise.all(
+    history.agents.map(async (agent) => {
+      const name = agent.series.agent;
+      const lastSample = lastSampleOf(agent);
+      const previous = state.previousCharts(name);
+      let charts: AgentCharts;
+      if (
+        !options.force &&
+        previous !== undefined &&
+        state.isCurrent(name, lastSample, agent.down, outputDir)
+      ) {
+        charts = previous;
+      } else {
+        charts = await drawAgent(agent, options, renderer);
+        drawn++;
+        progress.update(`drawing: ${++done} of ${total} agents (${name})`);
+      }
+      state.record(name, lastSample, agent.down, charts);
+      return charts;
+    }),
+  ).finally(() => renderer.close());
+  const overview = await renderOverviewCharts(history.agents, chartOptions(options, "charts/overview"));
+  timer.add("render", performance.now() - renderStarted);
   progress.line(`drew ${drawn} of ${history.agents.length} agents in ${seconds(timer.times.render)}`);
 
   const dashboard: DashboardCharts = { agents: agentCharts, overview, csv: "data.csv" };
@@ -98,14 +103,14 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
 async function drawAgent(
   agent: AgentHistory,
   options: GenerateOptions,
-  timer: PhaseTimer,
+  renderer: AgentRenderer,
 ): Promise<AgentCharts> {
   const chartDir = `charts/${safeFileName(agent.series.agent)}`;
-  const rendered = await timer.time("render", () =>
-    renderAgentCharts(agent, chartOptions(options, chartDir)),
-  );
   const csv = `${chartDir}/data.csv`;
-  await timer.time("write", () => writeAgentCsv(path.join(options.outputDir, csv), agent.series));
+  const [rendered] = await Promise.all([
+    renderer.render(agent, chartOptions(options, chartDir)),
+    writeAgentCsv(path.join(options.outputDir, csv), agent.series),
+  ]);
   return { ...rendered, csv };
 }
 

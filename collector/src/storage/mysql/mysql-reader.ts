@@ -7,6 +7,7 @@ import type {
   SuspiciousReason,
 } from "../../../../agent/src/protocol.js";
 import type { AlertMetric, NotificationKind, Severity } from "../../alerts/evaluator/types.js";
+import type { SampleFigures } from "../figures.js";
 import type { AlertRecord, PollEvent, PollEventKind, PollSample, TimeRange } from "../records.js";
 import type { HistoryReader } from "../store.js";
 import {
@@ -18,10 +19,21 @@ import {
   toDbTime,
 } from "./connection.js";
 import type { MysqlConnectionOptions } from "./connection.js";
+import {
+  DISK_FIGURE_SELECT,
+  DbTimes,
+  FIGURE_SELECT,
+  MysqlFigures,
+  attachSample,
+  pageFigures,
+} from "./mysql-figures.js";
+import type { DiskFigureRow, FigureRow } from "./mysql-figures.js";
 
 export interface MysqlHistoryReaderOptions extends MysqlConnectionOptions {
   /** Rows fetched per query (keyset pagination; default 5000). */
   pageSize?: number;
+  /** Samples fetched per query by figures() (default 20,000; fewer for agents with many disks). */
+  figuresPageSize?: number;
 }
 
 interface AgentRow {
@@ -109,6 +121,12 @@ interface FindingRow {
   port: Num;
 }
 
+/** A page's disks and findings by "agent_id|ts" (see partsFor). */
+interface SampleParts {
+  disks: Map<string, DiskRow[]>;
+  findings: Map<string, FindingRow[]>;
+}
+
 interface EventRow {
   agent_id: number;
   ts: string;
@@ -141,7 +159,18 @@ interface Cursor {
   agentId: number;
 }
 
+/** What figures() reads: a time range and every agent (null), one, or several. */
+interface FigureFilter {
+  from: string;
+  to: string;
+  agentIds: readonly number[] | null;
+}
+
 const MIN_TIME = "1000-01-01 00:00:00.000";
+/** figures() shrinks its pages to keep about this many disk rows per page. */
+const DISK_ROWS_PER_PAGE = 100_000;
+/** Keys per query when fetching the newest samples of a figures() read. */
+const KEYS_PER_QUERY = 500;
 const MAX_TIME = "9999-12-31 23:59:59.999";
 /** Events of one agent at one ts in the order the collector emits them: the failure before the "down" it causes. */
 const EVENT_RANK = "CASE kind WHEN 'poll_error' THEN 1 WHEN 'down' THEN 2 WHEN 'up' THEN 3 ELSE 4 END";
@@ -160,11 +189,13 @@ export class MysqlHistoryReader implements HistoryReader {
   private db: Knex | null = null;
   private agents = new Map<number, AgentRow>();
   private readonly pageSize: number;
+  private readonly figuresPageSize: number;
   private readonly queryTimeoutMs: number;
 
   constructor(private readonly options: MysqlHistoryReaderOptions) {
     assertDatabaseName(options.database);
     this.pageSize = Math.max(1, Math.floor(options.pageSize ?? 5000));
+    this.figuresPageSize = Math.max(1, Math.floor(options.figuresPageSize ?? 20_000));
     this.queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   }
 
@@ -189,6 +220,59 @@ export class MysqlHistoryReader implements HistoryReader {
       if (rows.length < this.pageSize) return;
       cursor = { ts: last.ts, agentId: last.agent_id };
     }
+  }
+
+  /**
+   * The samples' figures from their columns and disk_samples, without rebuilding snapshots: in
+   * (ts, agent) order like samples(), so strictly in time order per agent. Disks come in mount
+   * order (the snapshot's order is not stored). Per-core min/max only when the snapshot JSON is
+   * stored, NaN otherwise. sample() gives the whole sample of each agent's newest figures once
+   * the read has run to its end (fetched then, one query per 500 agents).
+   */
+  async *figures(range: TimeRange, agents?: ReadonlySet<string>): AsyncIterable<SampleFigures> {
+    const db = this.knex();
+    const bounds = await this.bounds(db, range);
+    if (bounds === null) return;
+    let agentIds: number[] | null = bounds.agentId === null ? null : [bounds.agentId];
+    if (agents !== undefined) {
+      await this.loadAgents(db);
+      const named = new Set<number>();
+      for (const [id, agent] of this.agents) if (agents.has(agent.name)) named.add(id);
+      agentIds = agentIds === null ? [...named] : agentIds.filter((id) => named.has(id));
+      if (agentIds.length === 0) return;
+      agentIds.sort((a, b) => a - b);
+    }
+    const filter: FigureFilter = { from: bounds.from, to: bounds.to, agentIds };
+    const newest = new Map<number, MysqlFigures>();
+    const times = new DbTimes();
+    const nameOf = (id: number): string => this.agentName(id);
+    let pageSize = this.figuresPageSize;
+    let after: Cursor | null = null;
+    let pending = { size: pageSize, rows: this.figurePage(db, filter, after, pageSize) };
+    for (;;) {
+      const { size } = pending;
+      const rows = await pending.rows;
+      const last = rows[rows.length - 1];
+      if (last === undefined) break;
+      const upTo: Cursor = { ts: last[0], agentId: last[1] };
+      const disks = this.diskFigures(db, filter, after, upTo);
+      const full = rows.length === size;
+      if (full) {
+        // the next page runs on the server while this one is converted and consumed
+        pending = { size: pageSize, rows: this.figurePage(db, filter, upTo, pageSize) };
+        pending.rows.catch(() => undefined); // an early return leaves it unawaited
+      }
+      const [, diskRows] = await Promise.all([this.knowAgentIds(db, rows), disks]);
+      yield* pageFigures(rows, diskRows, times, nameOf, newest);
+      if (!full) break;
+      after = upTo;
+      const disksPerSample = Math.max(1, diskRows.length / rows.length);
+      pageSize = Math.max(
+        1000,
+        Math.min(this.figuresPageSize, Math.floor(DISK_ROWS_PER_PAGE / disksPerSample)),
+      );
+    }
+    await this.fetchNewest(db, newest);
   }
 
   async *events(range: TimeRange): AsyncIterable<PollEvent> {
@@ -322,10 +406,118 @@ export class MysqlHistoryReader implements HistoryReader {
 
   private async knowAgents(db: Knex, rows: ReadonlyArray<{ agent_id: number }>): Promise<void> {
     if (rows.every((row) => this.agents.has(row.agent_id))) return;
+    await this.loadAgents(db);
+  }
+
+  /** knowAgents for rows of FIGURE_SELECT. */
+  private async knowAgentIds(db: Knex, rows: readonly FigureRow[]): Promise<void> {
+    if (rows.every((row) => this.agents.has(row[1]))) return;
+    await this.loadAgents(db);
+  }
+
+  private async loadAgents(db: Knex): Promise<void> {
     const all = (await db("agents")
       .select("id", "name", "hostname", "os", "kernel", "arch", "platform", "agent_version")
       .timeout(this.queryTimeoutMs)) as AgentRow[];
     this.agents = new Map(all.map((agent) => [Number(agent.id), agent]));
+  }
+
+  /** Rows of the filter after the cursor and up to `upTo` (both on (ts, agent_id)). */
+  private figureWhere(
+    query: Knex.QueryBuilder,
+    filter: FigureFilter,
+    after: Cursor | null,
+    upTo: Cursor | null,
+  ): Knex.QueryBuilder {
+    query.where("ts", ">=", filter.from).andWhere("ts", "<", filter.to);
+    const ids = filter.agentIds;
+    if (ids !== null && ids.length === 1) {
+      query.andWhere("agent_id", ids[0] as number);
+      if (after !== null) query.andWhere("ts", ">", after.ts);
+      if (upTo !== null) query.andWhere("ts", "<=", upTo.ts);
+      return query;
+    }
+    if (ids !== null) query.whereIn("agent_id", ids);
+    if (after !== null) {
+      query.andWhere((q) =>
+        q
+          .where("ts", ">", after.ts)
+          .orWhere((q2) => q2.where("ts", after.ts).andWhere("agent_id", ">", after.agentId)),
+      );
+    }
+    if (upTo !== null) {
+      query.andWhere((q) =>
+        q
+          .where("ts", "<", upTo.ts)
+          .orWhere((q2) => q2.where("ts", upTo.ts).andWhere("agent_id", "<=", upTo.agentId)),
+      );
+    }
+    return query;
+  }
+
+  private async figurePage(
+    db: Knex,
+    filter: FigureFilter,
+    after: Cursor | null,
+    limit: number,
+  ): Promise<FigureRow[]> {
+    const query = this.figureWhere(db("samples").select(db.raw(FIGURE_SELECT)), filter, after, null)
+      .orderBy([
+        { column: "ts", order: "asc" },
+        { column: "agent_id", order: "asc" },
+      ])
+      .limit(limit)
+      .options({ rowsAsArray: true })
+      .timeout(this.queryTimeoutMs);
+    return (await query) as FigureRow[];
+  }
+
+  /** The disks of the samples in (after, upTo], in (ts, agent_id, mount) order (the primary key's). */
+  private async diskFigures(
+    db: Knex,
+    filter: FigureFilter,
+    after: Cursor | null,
+    upTo: Cursor,
+  ): Promise<DiskFigureRow[]> {
+    const query = this.figureWhere(db("disk_samples").select(db.raw(DISK_FIGURE_SELECT)), filter, after, upTo)
+      .orderBy([
+        { column: "ts", order: "asc" },
+        { column: "agent_id", order: "asc" },
+        { column: "mount", order: "asc" },
+      ])
+      .options({ rowsAsArray: true })
+      .timeout(this.queryTimeoutMs);
+    return (await query) as DiskFigureRow[];
+  }
+
+  /** Fetches the whole sample of each agent's newest figures and attaches it (MysqlFigures.sample). */
+  private async fetchNewest(db: Knex, newest: ReadonlyMap<number, MysqlFigures>): Promise<void> {
+    const keys = [...newest].map(([agentId, figures]) => ({ agentId, ts: toDbTime(figures.ts) ?? "" }));
+    for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
+      const chunk = keys.slice(i, i + KEYS_PER_QUERY);
+      const select = (table: string, columns: string): Knex.QueryBuilder =>
+        db(table)
+          .select(columns)
+          .where((q) => {
+            for (const key of chunk) q.orWhere((q2) => q2.where("agent_id", key.agentId).andWhere("ts", key.ts));
+          })
+          .timeout(this.queryTimeoutMs);
+      const rows = (await select("samples", "*")) as SampleRow[];
+      const bare = rows.filter((row) => row.snapshot === null);
+      let parts: SampleParts = { disks: new Map(), findings: new Map() };
+      if (bare.length > 0) {
+        const [diskRows, findingRows] = await Promise.all([
+          select("disk_samples", "*").orderBy(["agent_id", "ts", "mount"]) as Promise<DiskRow[]>,
+          select("security_findings", "*").orderBy(["agent_id", "ts", "seq"]) as Promise<FindingRow[]>,
+        ]);
+        parts = groupParts(bare, diskRows, findingRows);
+      }
+      await this.knowAgents(db, rows);
+      for (const row of rows) {
+        const figures = newest.get(Number(row.agent_id));
+        if (figures !== undefined) attachSample(figures, this.toSample(row, parts));
+      }
+    }
   }
 
   private agentName(id: number): string {
@@ -357,18 +549,11 @@ export class MysqlHistoryReader implements HistoryReader {
   }
 
   /** Disks and findings of the page's samples that have no snapshot JSON, by "agent_id|ts". */
-  private async partsFor(
-    db: Knex,
-    agentId: number | null,
-    rows: readonly SampleRow[],
-  ): Promise<{ disks: Map<string, DiskRow[]>; findings: Map<string, FindingRow[]> }> {
-    const disks = new Map<string, DiskRow[]>();
-    const findings = new Map<string, FindingRow[]>();
+  private async partsFor(db: Knex, agentId: number | null, rows: readonly SampleRow[]): Promise<SampleParts> {
     const wanted = rows.filter((row) => row.snapshot === null);
     const first = wanted[0];
     const last = wanted[wanted.length - 1];
-    if (first === undefined || last === undefined) return { disks, findings };
-    const keys = new Set(wanted.map((row) => `${row.agent_id}|${row.ts}`));
+    if (first === undefined || last === undefined) return { disks: new Map(), findings: new Map() };
     const span = (table: string): Knex.QueryBuilder => {
       const query = db(table).where("ts", ">=", first.ts).andWhere("ts", "<=", last.ts);
       if (agentId !== null) query.andWhere("agent_id", agentId);
@@ -382,25 +567,10 @@ export class MysqlHistoryReader implements HistoryReader {
       .select("*")
       .orderBy(["agent_id", "ts", "seq"])
       .timeout(this.queryTimeoutMs)) as FindingRow[];
-    for (const [source, target] of [
-      [diskRows, disks],
-      [findingRows, findings],
-    ] as const) {
-      for (const row of source) {
-        const key = `${row.agent_id}|${row.ts}`;
-        if (!keys.has(key)) continue;
-        const list = (target as Map<string, Array<typeof row>>).get(key);
-        if (list === undefined) (target as Map<string, Array<typeof row>>).set(key, [row]);
-        else list.push(row);
-      }
-    }
-    return { disks, findings };
+    return groupParts(wanted, diskRows, findingRows);
   }
 
-  private toSample(
-    row: SampleRow,
-    parts: { disks: Map<string, DiskRow[]>; findings: Map<string, FindingRow[]> },
-  ): PollSample {
+  private toSample(row: SampleRow, parts: SampleParts): PollSample {
     const sample = {
       agent: this.agentName(row.agent_id),
       ts: fromDbTime(row.ts),
@@ -510,6 +680,27 @@ export class MysqlHistoryReader implements HistoryReader {
     if (families.has("security")) snapshot.security = rebuildSecurity(row, findings);
     return snapshot;
   }
+}
+
+/** The disk and finding rows of `rows` (samples without snapshot JSON), by "agent_id|ts", in query order. */
+function groupParts(
+  rows: readonly SampleRow[],
+  diskRows: readonly DiskRow[],
+  findingRows: readonly FindingRow[],
+): SampleParts {
+  const keys = new Set(rows.map((row) => `${row.agent_id}|${row.ts}`));
+  const group = <T extends { agent_id: number; ts: string }>(source: readonly T[]): Map<string, T[]> => {
+    const groups = new Map<string, T[]>();
+    for (const row of source) {
+      const key = `${row.agent_id}|${row.ts}`;
+      if (!keys.has(key)) continue;
+      const list = groups.get(key);
+      if (list === undefined) groups.set(key, [row]);
+      else list.push(row);
+    }
+    return groups;
+  };
+  return { disks: group(diskRows), findings: group(findingRows) };
 }
 
 /** The agent part of an alert key (agent/metric or agent/metric/mount), for a row without agent_id. */
