@@ -11,7 +11,7 @@ const HOURS = Number(process.env.BENCH_HOURS ?? 24);
 const LONG_DAYS = Number(process.env.BENCH_LONG_DAYS ?? 30);
 const INTERVAL_MS = 10_000;
 const { SyntheticHistory } = await import("../dist/visualize/src/demo/synthetic-history.js");
-const { FileStore } = await import("../dist/collector/src/storage/file/file-store.js");
+const { fileStoreIn } = await import("../dist/visualize/src/demo/synthetic-file-store.js");
 const { MysqlStore } = await import("../dist/collector/src/storage/mysql/mysql-store.js");
 const { testDatabaseName, dropDatabase, TEST_SERVER } =
   await import("../dist/collector/src/storage/mysql/testing.js");
@@ -33,16 +33,7 @@ const report = (name, seconds, target, phases) => {
   );
 };
 
-function fileStore(dir) {
-  return new FileStore({
-    metricsFile: path.join(dir, "metrics_data.log"),
-    jsonFile: path.join(dir, "metrics_data.jsonl"),
-    eventsFile: path.join(dir, "poll_events.jsonl"),
-    alertsFile: path.join(dir, "alerts.jsonl"),
-    maxSizeBytes: 1024 * 1024 * 1024,
-    backupCount: 10,
-  });
-}
+const fileStore = (dir) => fileStoreIn(dir, 1024 * 1024 * 1024);
 
 async function fill(stores, history, label) {
   const started = performance.now();

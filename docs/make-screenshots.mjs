@@ -9,7 +9,7 @@ import { chromium } from "playwright-core";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { SyntheticHistory } = await import("../dist/visualize/src/demo/synthetic-history.js");
-const { FileStore } = await import("../dist/collector/src/storage/file/file-store.js");
+const { writeToFileStore } = await import("../dist/visualize/src/demo/synthetic-file-store.js");
 const { serveFolder } = await import("../dist/visualize/src/serve/static-server.js");
 
 const work = mkdtempSync(path.join(tmpdir(), "hostwatch-screenshots-"));
@@ -17,17 +17,7 @@ try {
   const to = Date.now();
   const history = new SyntheticHistory({ agents: 6, from: to - 24 * 3_600_000, to, intervalMs: 60_000 });
   const data = path.join(work, "data");
-  const store = new FileStore({
-    metricsFile: path.join(data, "metrics_data.log"),
-    jsonFile: path.join(data, "metrics_data.jsonl"),
-    eventsFile: path.join(data, "poll_events.jsonl"),
-    alertsFile: path.join(data, "alerts.jsonl"),
-    maxSizeBytes: 256 * 1024 * 1024,
-    backupCount: 2,
-  });
-  await store.open();
-  await history.writeTo(store);
-  await store.close();
+  await writeToFileStore(history, data);
   const config = path.join(work, "collector.json");
   writeFileSync(
     config,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FileStore } from "../../collector/src/storage/file/file-store.js";
+import { writeToFileStore } from "../src/demo/synthetic-file-store.js";
 import { SyntheticHistory } from "../src/demo/synthetic-history.js";
 import { serveFolder, type StaticServer } from "../src/serve/static-server.js";
 import { REPO_ROOT, runVisualize } from "./run-visualize.js";
@@ -26,17 +26,7 @@ describe.skipIf(!available)("the dashboard in headless Chromium", () => {
     const to = Date.now();
     const history = new SyntheticHistory({ agents: 4, from: to - 3 * 3_600_000, to, intervalMs: 60_000 });
     const data = path.join(work, "data");
-    const store = new FileStore({
-      metricsFile: path.join(data, "metrics_data.log"),
-      jsonFile: path.join(data, "metrics_data.jsonl"),
-      eventsFile: path.join(data, "poll_events.jsonl"),
-      alertsFile: path.join(data, "alerts.jsonl"),
-      maxSizeBytes: 64 * 1024 * 1024,
-      backupCount: 2,
-    });
-    await store.open();
-    await history.writeTo(store);
-    await store.close();
+    await writeToFileStore(history, data);
     const config = path.join(work, "collector.json");
     writeFileSync(
       config,

@@ -10,9 +10,9 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FileStore } from "../../collector/src/storage/file/file-store.js";
 import { sampleJsonLine } from "../../collector/src/storage/file/lines.js";
 import { makeSample } from "../../collector/src/storage/mysql/testing.js";
+import { writeToFileStore } from "../src/demo/synthetic-file-store.js";
 import { SyntheticHistory } from "../src/demo/synthetic-history.js";
 import { brokenReferences, htmlPages, pixelStats, pngSize, runVisualize } from "./run-visualize.js";
 
@@ -29,17 +29,7 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "hostwatch-visualize-"));
   dataDir = path.join(work, "data");
   history = new SyntheticHistory({ agents: 5, from, to, intervalMs: 60_000 });
-  const store = new FileStore({
-    metricsFile: path.join(dataDir, "metrics_data.log"),
-    jsonFile: path.join(dataDir, "metrics_data.jsonl"),
-    eventsFile: path.join(dataDir, "poll_events.jsonl"),
-    alertsFile: path.join(dataDir, "alerts.jsonl"),
-    maxSizeBytes: 64 * 1024 * 1024,
-    backupCount: 3,
-  });
-  await store.open();
-  await history.writeTo(store);
-  await store.close();
+  await writeToFileStore(history, dataDir);
   configFile = path.join(work, "collector.json");
   writeFileSync(
     configFile,

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { loadHistory } from "../history/load-history.js";
-import { renderAgentCharts, renderOverviewCharts, safeFileName } from "../charts/index.js";
+import { renderOverviewCharts, safeFileName } from "../charts/index.js";
 import { writeAgentCsv, writeHistoryCsv } from "../csv/write-csv.js";
 import { writeDashboardPages } from "../dashboard/index.js";
 import type { AgentCharts, AgentHistory, DashboardCharts, PlotKind } from "../model.js";
