@@ -4,7 +4,7 @@ import type { CollectorConfig } from "../../../collector/src/config/load-config.
 import type { SampleFigures } from "../../../collector/src/storage/figures.js";
 import type { PollSample, TimeRange } from "../../../collector/src/storage/records.js";
 import type { HistoryReader } from "../../../collector/src/storage/store.js";
-import type { AgentHistory, History } from "../model.js";
+import type { AgentHistory, AgentSeries, History } from "../model.js";
 import { isDown } from "./agent-state.js";
 import { SeriesBuilder } from "./series-builder.js";
 
@@ -24,6 +24,8 @@ export interface LoadHistoryOptions {
    * look-back reads the files from there on (only agent and time of the other agents' lines).
    */
   lookbackMs?: number;
+  /** Reads the range's series another way (several threads); default: reader.figures or samples. */
+  readSeries?: (range: TimeRange, capacity: number) => Promise<Map<string, AgentSeries>>;
 }
 
 const PROGRESS_EVERY = 10_000;
@@ -39,23 +41,27 @@ const DEFAULT_DOWN_AFTER = 3;
 export async function loadHistory(reader: HistoryReader, options: LoadHistoryOptions): Promise<History> {
   const { from, to, agent, config } = options;
   const range: TimeRange = { from, to, agent };
-  const builders = new Map<string, SeriesBuilder>();
-  const [events, alerts] = await Promise.all([
+  const capacity = capacityHint(options);
+  const [events, alerts, seriesByAgent] = await Promise.all([
     collect(reader.events(range)),
     collect(reader.alerts(range)),
-    readSeries(reader, range, builders, capacityHint(options), options.onProgress),
+    options.readSeries?.(range, capacity) ?? readSeries(reader, range, capacity, options.onProgress),
   ]);
 
   const configured = new Map((config?.agents ?? []).map((a) => [a.name, a]));
-  const names = new Set<string>([...configured.keys(), ...builders.keys(), ...events.map((e) => e.agent)]);
+  const names = new Set<string>([
+    ...configured.keys(),
+    ...seriesByAgent.keys(),
+    ...events.map((e) => e.agent),
+  ]);
   if (agent !== undefined) for (const name of names) if (name !== agent) names.delete(name);
-  const unseen = [...names].filter((name) => !builders.has(name));
+  const unseen = [...names].filter((name) => !seriesByAgent.has(name));
   const earlier = await newestBefore(reader, from, options.lookbackMs ?? DEFAULT_LOOKBACK_MS, unseen);
 
   const eventsByAgent = groupBy(events, (e) => e.agent);
   const downAfter = config?.alerts.down_after ?? DEFAULT_DOWN_AFTER;
   const agents = [...names].sort(byName).map((name): AgentHistory => {
-    const series = (builders.get(name) ?? new SeriesBuilder(name, 0)).build();
+    const series = seriesByAgent.get(name) ?? new SeriesBuilder(name, 0).build();
     const before = earlier.get(name);
     series.latest ??= before?.snapshot;
     const lastSeen =
@@ -80,10 +86,10 @@ export async function loadHistory(reader: HistoryReader, options: LoadHistoryOpt
 async function readSeries(
   reader: HistoryReader,
   range: TimeRange,
-  builders: Map<string, SeriesBuilder>,
   capacity: number,
   onProgress: ((samplesRead: number) => void) | undefined,
-): Promise<void> {
+): Promise<Map<string, AgentSeries>> {
+  const builders = new Map<string, SeriesBuilder>();
   const builderOf = (agent: string): SeriesBuilder => {
     let builder = builders.get(agent);
     if (builder === undefined) {
@@ -105,6 +111,7 @@ async function readSeries(
     }
   }
   onProgress?.(read);
+  return new Map([...builders].map(([agent, builder]) => [agent, builder.build()]));
 }
 
 /** Samples an agent sends over the range at the configured poll interval: the series' first capacity. */

@@ -1,6 +1,8 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { loadHistory } from "../history/load-history.js";
+import { canReadInParallel, readSeriesInParallel } from "../history/parallel-series.js";
+import { threadCount } from "../workers/worker-pool.js";
 import { renderOverviewCharts, safeFileName } from "../charts/index.js";
 import { writeAgentCsv, writeHistoryCsv } from "../csv/write-csv.js";
 import { writeDashboardPages } from "../dashboard/index.js";
@@ -40,7 +42,9 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
   await mkdir(outputDir, { recursive: true });
 
   const reader = source.open();
-  let samples = 0;
+  const threads = threadCount();
+  const onProgress = (read: number) =>
+    progress.update(`reading ${source.where}: ${read.toLocaleString("en")} samples`);
   const history = await timer
     .time("read", () =>
       loadHistory(reader, {
@@ -48,14 +52,15 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
         to: options.to,
         agent: options.agent,
         config: source.config,
-        onProgress: (read) => {
-          samples = read;
-          progress.update(`reading ${source.where}: ${read.toLocaleString("en")} samples`);
-        },
+        onProgress,
+        readSeries:
+          source.files !== undefined && canReadInParallel(threads)
+            ? (range, capacity) => readSeriesInParallel(source.files!, range, threads, capacity, onProgress)
+            : undefined,
       }),
     )
     .finally(() => reader.close());
-  samples = history.agents.reduce((sum, a) => sum + a.series.t.length, 0);
+  const samples = history.agents.reduce((sum, a) => sum + a.series.t.length, 0);
   progress.line(
     `read ${samples.toLocaleString("en")} samples of ${history.agents.length} agents in ${seconds(timer.times.read)}`,
   );

@@ -5,7 +5,10 @@ import {
   parseCollectorConfig,
   type CollectorConfig,
 } from "../../../collector/src/config/load-config.js";
-import { FileHistoryReader } from "../../../collector/src/storage/file/file-reader.js";
+import {
+  FileHistoryReader,
+  type FileHistoryReaderOptions,
+} from "../../../collector/src/storage/file/file-reader.js";
 import { MysqlHistoryReader } from "../../../collector/src/storage/mysql/mysql-reader.js";
 import type { HistoryReader } from "../../../collector/src/storage/store.js";
 
@@ -16,6 +19,8 @@ export interface HistorySource {
   /** Where it reads, for messages: a folder or host:port/database. */
   where: string;
   open(): HistoryReader;
+  /** The file store's files, which can also be read by several threads at once. */
+  files?: FileHistoryReaderOptions;
 }
 
 /**
@@ -51,15 +56,6 @@ export function historySource(
     };
   }
   const { paths } = settings;
-  return {
-    config,
-    storage: type,
-    where: paths.dir,
-    open: () =>
-      new FileHistoryReader({
-        jsonFile: paths.jsonFile,
-        eventsFile: paths.eventsFile,
-        alertsFile: paths.alertsFile,
-      }),
-  };
+  const files = { jsonFile: paths.jsonFile, eventsFile: paths.eventsFile, alertsFile: paths.alertsFile };
+  return { config, storage: type, where: paths.dir, open: () => new FileHistoryReader(files), files };
 }

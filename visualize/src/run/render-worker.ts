@@ -1,6 +1,6 @@
-import { parentPort } from "node:worker_threads";
 import { renderAgentCharts, type AgentChartOptions } from "../charts/index.js";
-import type { AgentHistory } from "../model.js";
+import type { AgentCharts, AgentHistory } from "../model.js";
+import { serveJobs } from "../workers/serve-jobs.js";
 
 export interface RenderJob {
   id: number;
@@ -8,11 +8,10 @@ export interface RenderJob {
   options: AgentChartOptions;
 }
 
-// One agent's charts per message; the answer carries the id back with the result or the error.
-parentPort?.on("message", (job: RenderJob) => {
-  renderAgentCharts(job.history, job.options).then(
-    (charts) => parentPort?.postMessage({ id: job.id, charts }),
-    (error: unknown) =>
-      parentPort?.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) }),
-  );
-});
+export interface RenderResult {
+  charts: Omit<AgentCharts, "csv">;
+}
+
+serveJobs<RenderJob, RenderResult>(async (job) => ({
+  charts: await renderAgentCharts(job.history, job.options),
+}));

@@ -183,6 +183,22 @@ describe("file history reader", () => {
     );
   });
 
+  it("reads the same figures in parts (whole lines, archives whole) as in one go", async () => {
+    await write(
+      Array.from({ length: 12 }, (_, b) => samples(b * 25, 25)),
+      60 * 1024,
+    );
+    const whole = (await readFigures()).map((f) => f.ts);
+    const reader = new FileHistoryReader({ jsonFile, eventsFile });
+    const parts = await reader.samplesParts(ALL, 4);
+    expect(parts.length).toBeGreaterThanOrEqual(4);
+    const inParts: string[] = [];
+    for (const part of parts) for await (const f of reader.figuresOfPart(part, ALL)) inParts.push(f.ts);
+    await reader.close();
+    expect(inParts).toEqual(whole);
+    expect(whole).toHaveLength(300);
+  });
+
   it("gives the whole sample of each agent's newest figures", async () => {
     await write([samples(0, 30)]);
     const figures = await readFigures();

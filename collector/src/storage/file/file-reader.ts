@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import type { SampleFigures } from "../figures.js";
 import type { AlertRecord, PollEvent, PollSample, TimeRange } from "../records.js";
@@ -7,7 +8,7 @@ import { listRotatedFiles } from "./file-names.js";
 import { AgentNames, readLineHead } from "./line-head.js";
 import type { LineHead } from "./line-head.js";
 import { parseAlertLine, parseEventLine, parseSampleLine } from "./lines.js";
-import { readLineTexts } from "./read-lines.js";
+import { readLineTexts, splitAtLines, type ByteRange } from "./read-lines.js";
 import { RecentKeys, ReorderWindow } from "./reorder.js";
 
 export interface FileHistoryReaderOptions {
@@ -92,6 +93,36 @@ export class FileHistoryReader implements HistoryReader {
     return this.read(this.options.jsonFile, range, figuresKind(), agents);
   }
 
+  /**
+   * The samples file cut into about `count` parts of about equal size, oldest first (whole
+   * archives, and ranges of whole lines of the larger plain files), for readers working in
+   * parallel: figuresOfPart over each part, concatenated in order, gives what figures() gives
+   * (records of an agent no newer than its newest of the parts before must be dropped).
+   */
+  async samplesParts(range: TimeRange, count: number): Promise<FilePart[]> {
+    const files = await this.filesFor(this.options.jsonFile, range);
+    const sizes = await Promise.all(
+      files.map(async (f) => (await stat(f.path).catch(() => undefined))?.size ?? 0),
+    );
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const parts: FilePart[] = [];
+    for (const [i, file] of files.entries()) {
+      const pieces = file.gzipped ? 1 : Math.max(1, Math.round((sizes[i]! / Math.max(1, total)) * count));
+      if (pieces === 1) parts.push({ path: file.path });
+      else for (const bytes of await splitAtLines(file.path, pieces)) parts.push({ path: file.path, bytes });
+    }
+    return parts;
+  }
+
+  /** figures() of one part from samplesParts. */
+  figuresOfPart(
+    part: FilePart,
+    range: TimeRange,
+    agents?: ReadonlySet<string>,
+  ): AsyncIterable<SampleFigures> {
+    return this.read(this.options.jsonFile, range, figuresKind(), agents, [part]);
+  }
+
   events(range: TimeRange): AsyncIterable<PollEvent> {
     return this.read(this.options.eventsFile, range, EVENTS);
   }
@@ -106,11 +137,19 @@ export class FileHistoryReader implements HistoryReader {
     this.streams.clear();
   }
 
+  /** The rotated files that may hold records of the range, oldest first. */
+  private async filesFor(file: string, range: TimeRange): Promise<Array<{ path: string; gzipped: boolean }>> {
+    // a file holds lines written on its date, and a line's ts is never later than its writing;
+    // a replayed batch can be older than its file, so only the range's start can skip files
+    return (await listRotatedFiles(file)).filter((f) => Date.parse(f.date) + DAY_MS > range.from);
+  }
+
   private async *read<T extends { ts: string }>(
     file: string,
     range: TimeRange,
     kind: RecordKind<T>,
     agents?: ReadonlySet<string>,
+    parts?: FilePart[],
   ): AsyncGenerator<T> {
     const wanted = (agent: string, time: number): boolean =>
       time >= range.from &&
@@ -120,11 +159,9 @@ export class FileHistoryReader implements HistoryReader {
     const agentNames = new AgentNames();
     const recent = new RecentKeys(this.options.dedupeWindow ?? 100_000);
     const window = new ReorderWindow<T>(this.options.reorderWindow ?? 4096);
-    // a file holds lines written on its date, and a line's ts is never later than its writing;
-    // a replayed batch can be older than its file, so only the range's start can skip files
-    const files = (await listRotatedFiles(file)).filter((f) => Date.parse(f.date) + DAY_MS > range.from);
-    for (const { path } of files) {
-      for await (const text of readLineTexts(path, this.streams)) {
+    const files: FilePart[] = parts ?? (await this.filesFor(file, range));
+    for (const { path, bytes } of files) {
+      for await (const text of readLineTexts(path, this.streams, bytes)) {
         const released: T[] = [];
         for (let start = 0, end = 0; start < text.length; start = end + 1) {
           end = text.indexOf("\n", start);
@@ -148,6 +185,12 @@ export class FileHistoryReader implements HistoryReader {
     }
     for (const out of window.drain()) if (kind.release === undefined || kind.release(out)) yield out;
   }
+}
+
+/** A whole file, or a range of whole lines of a plain one. */
+export interface FilePart {
+  path: string;
+  bytes?: ByteRange;
 }
 
 async function* emptyIterable<T>(): AsyncGenerator<T> {}

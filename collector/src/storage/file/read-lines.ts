@@ -9,6 +9,45 @@ const CHUNK_BYTES = 256 * 1024;
 /** Texts up to about this size: V8 makes strings over 128 KB several times slower. */
 const TEXT_BYTES = 64 * 1024;
 
+/** Bytes [start, end) of a plain file, both at line starts (see splitAtLines). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Cuts a plain file into about `count` ranges of whole lines, so that several readers can
+ * share it: each boundary is moved forward to just after a newline.
+ */
+export async function splitAtLines(file: string, count: number): Promise<ByteRange[]> {
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    const starts = [0];
+    const probe = Buffer.alloc(64 * 1024);
+    for (let i = 1; i < count; i++) {
+      let at = Math.max(Math.floor((size * i) / count), starts[starts.length - 1]!);
+      for (;;) {
+        const { bytesRead } = await handle.read(probe, 0, probe.length, at);
+        if (bytesRead === 0) {
+          at = size;
+          break;
+        }
+        const newline = probe.subarray(0, bytesRead).indexOf(NEWLINE);
+        if (newline !== -1) {
+          at += newline + 1;
+          break;
+        }
+        at += bytesRead;
+      }
+      if (at < size && at > starts[starts.length - 1]!) starts.push(at);
+    }
+    return starts.map((start, i) => ({ start, end: starts[i + 1] ?? size }));
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * Streams a file as texts of whole lines ("\n" between them; empty lines possible), a chunk's
  * worth at a time, gunzipping a .gz. A plain archive gzipped meanwhile is read from its .gz; a
@@ -18,10 +57,19 @@ const TEXT_BYTES = 64 * 1024;
  * The caller cuts lines out of a text by index: a string per line would be most of what the
  * garbage collector has to deal with in a history read.
  */
-export async function* readLineTexts(file: string, track?: Set<Readable>): AsyncGenerator<string> {
+export async function* readLineTexts(
+  file: string,
+  track?: Set<Readable>,
+  part?: ByteRange,
+): AsyncGenerator<string> {
   const opened = await openEither(file);
   if (opened === undefined) return;
-  const raw = opened.handle.createReadStream({ highWaterMark: CHUNK_BYTES });
+  if (part !== undefined && opened.gzipped)
+    throw new Error(`${file}: a gzipped file cannot be read in parts`);
+  const raw = opened.handle.createReadStream({
+    highWaterMark: CHUNK_BYTES,
+    ...(part === undefined ? {} : { start: part.start, end: part.end - 1 }),
+  });
   const stream = opened.gzipped
     ? pipeline(raw, createGunzip({ chunkSize: CHUNK_BYTES }), () => undefined)
     : raw;
