@@ -66,7 +66,8 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
   );
 
   const state = await RenderState.load(outputDir, settingsKey(options));
-  const renderer = createRenderer();
+  // workers pay a start-up (loading Chart.js) that a handful of agents does not win back
+  const renderer = createRenderer(history.agents.length >= 4 * threads ? threads : 1);
   const renderStarted = performance.now();
   let drawn = 0;
   let done = 0;
