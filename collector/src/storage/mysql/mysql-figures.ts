@@ -1,14 +1,19 @@
+import type { Knex } from "knex";
+import type { Connection } from "mysql2";
 import type { FigureValues, SampleFigures } from "../figures.js";
 import type { PollSample } from "../records.js";
-import { fromDbTime } from "./connection.js";
+
+/** The sample's ts as epoch ms, exact over DATETIME's whole range and whatever the session's time zone. */
+const TS_MS = "TIMESTAMPDIFF(MICROSECOND, '1970-01-01', ts) DIV 1000";
 
 /**
- * The samples columns figures are made of, in the order of a FigureRow (queried with
- * rowsAsArray). Per-core usage is only in the snapshot JSON (storeSnapshotJson): the server
- * extracts it, so a row without JSON costs nothing more and one with JSON ships a short array.
+ * The samples columns figures are made of, in the order of a FigureRow. Per-core usage is only in
+ * the snapshot JSON (storeSnapshotJson): the server extracts it, which costs nothing for a row
+ * without JSON but makes a read of rows with JSON 2-3 times slower (JSON_EXTRACT parses the
+ * whole document; LOCATE/SUBSTRING on the text measured hardly faster).
  */
 export const FIGURE_SELECT = [
-  "ts",
+  TS_MS,
   "agent_id",
   "cpu_usage_percent",
   "cpu_count",
@@ -30,7 +35,7 @@ type Cell = number | string | null;
 
 /** A row of FIGURE_SELECT. */
 export type FigureRow = [
-  ts: string,
+  time: number,
   agentId: number,
   cpuPercent: Cell,
   cpuCount: Cell,
@@ -45,12 +50,64 @@ export type FigureRow = [
   securityStatus: string | null,
   securityIssues: Cell,
   sshFailed: Cell,
-  perCore: string | null,
+  /** Parsed by mysql2 when the server marks the value as JSON (MariaDB, MySQL), else its text. */
+  perCore: unknown,
 ];
 
-/** disk_samples columns for figures, in (ts, agent_id, mount) order, as arrays. */
-export const DISK_FIGURE_SELECT = "ts, agent_id, mount, usage_percent";
-export type DiskFigureRow = [ts: string, agentId: number, mount: string, usagePercent: Cell];
+/** The disk_samples columns figures need, in the order of a DiskFigureRow. */
+export const DISK_FIGURE_SELECT = `${TS_MS}, agent_id, mount, usage_percent`;
+export type DiskFigureRow = [time: number, agentId: number, mount: string, usagePercent: Cell];
+
+/** The two knex pool methods selectRows uses to run a statement on a raw connection. */
+interface PoolClient {
+  acquireConnection(): Promise<Connection>;
+  releaseConnection(connection: Connection): Promise<void>;
+}
+
+/**
+ * Runs a SELECT as a prepared statement on a pooled connection and gives its rows as arrays.
+ * The binary protocol sends numbers as numbers: with the text protocol the server formats and
+ * the client parses every DOUBLE, which took more than half the time of a figures read. The
+ * statement is closed afterwards (prepared statements count against a server-wide limit); on
+ * failure or after timeoutMs the connection is destroyed, which also ends the query.
+ */
+export async function selectRows<T>(
+  db: Knex,
+  sql: string,
+  params: readonly string[],
+  timeoutMs: number,
+): Promise<T[]> {
+  const client = db.client as PoolClient;
+  const connection = await client.acquireConnection();
+  const options = { sql, rowsAsArray: true };
+  let failure: unknown = null;
+  try {
+    return await new Promise<T[]>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`MySQL query timed out after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      connection.execute(options, [...params], (error, rows) => {
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve(rows as unknown as T[]);
+      });
+    });
+  } catch (error) {
+    failure = error;
+    throw error;
+  } finally {
+    if (failure === null) {
+      // keyed like the cache entry execute() made, which includes rowsAsArray (typed as sql only)
+      connection.unprepare(options as unknown as string);
+    } else {
+      // knex's pool drops a connection marked so instead of handing it out again.
+      (connection as Connection & { __knex__disposed?: unknown }).__knex__disposed = failure;
+      connection.destroy();
+    }
+    await client.releaseConnection(connection);
+  }
+}
 
 /** The full samples of the newest figures, attached at the end of a read (see SampleFigures.sample). */
 const fetched = new WeakMap<MysqlFigures, PollSample>();
@@ -62,7 +119,6 @@ export function attachSample(figures: MysqlFigures, sample: PollSample): void {
 /** One sample's figures from a FigureRow; every field is set in the constructor, for one object shape. */
 export class MysqlFigures implements SampleFigures {
   agent: string;
-  ts: string;
   time: number;
   cpuPercent: number;
   cpuCoreMin: number;
@@ -81,10 +137,9 @@ export class MysqlFigures implements SampleFigures {
   securityIssues: number;
   sshFailed: number;
 
-  constructor(row: FigureRow, agent: string, ts: string, time: number) {
+  constructor(row: FigureRow, agent: string) {
     this.agent = agent;
-    this.ts = ts;
-    this.time = time;
+    this.time = row[0];
     this.cpuPercent = num(row[2]);
     this.cpuCoreMin = Number.NaN;
     this.cpuCoreMax = Number.NaN;
@@ -104,6 +159,11 @@ export class MysqlFigures implements SampleFigures {
     if (row[15] !== null) setCoreRange(this, row[15]);
   }
 
+  /** Made on demand: formatting it for every row took a tenth of a read, and a chart needs only `time`. */
+  get ts(): string {
+    return new Date(this.time).toISOString();
+  }
+
   /** The whole sample for the newest figures of each agent, once the read has ended; undefined for the others. */
   sample(): PollSample | undefined {
     return fetched.get(this);
@@ -111,82 +171,95 @@ export class MysqlFigures implements SampleFigures {
 }
 
 /**
- * Turns a page of rows into figures, each with the disks of its (ts, agent) from `disks` (both
- * sorted by (ts, agent_id); a disk of a sample not in the page is skipped), and records each
- * agent's newest figures in `newest`.
+ * Keyset pages of one query, one page fetched ahead: taking a page starts the query for the
+ * next, which runs on the server while the taken one is converted and consumed.
  */
-export function pageFigures(
-  rows: readonly FigureRow[],
-  disks: readonly DiskFigureRow[],
-  times: DbTimes,
-  nameOf: (agentId: number) => string,
-  newest: Map<number, MysqlFigures>,
-): MysqlFigures[] {
-  const out = new Array<MysqlFigures>(rows.length);
-  let d = 0;
-  let lastId = -1;
-  let lastName = "";
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as FigureRow;
-    const ts = row[0];
-    const agentId = row[1];
-    if (agentId !== lastId) {
-      lastId = agentId;
-      lastName = nameOf(agentId);
-    }
-    const figures = new MysqlFigures(row, lastName, times.iso(ts), times.ms(ts));
-    for (; d < disks.length; d++) {
-      const disk = disks[d] as DiskFigureRow;
-      if (disk[0] > ts || (disk[0] === ts && disk[1] >= agentId)) break;
-    }
-    for (; d < disks.length; d++) {
-      const disk = disks[d] as DiskFigureRow;
-      if (disk[0] !== ts || disk[1] !== agentId) break;
-      figures.diskMounts.push(disk[2]);
-      figures.diskPercents.push(num(disk[3]));
-    }
-    newest.set(agentId, figures);
-    out[i] = figures;
+export class PageStream<R> {
+  private pending: Promise<R[]> | null;
+
+  /** `fetch(after)`: up to `limit` rows after the row `after` (null: from the start). */
+  constructor(
+    private readonly fetch: (after: R | null) => Promise<R[]>,
+    private readonly limit: number,
+  ) {
+    this.pending = this.request(null);
   }
-  return out;
+
+  /** The next page; null after the last. */
+  async next(): Promise<R[] | null> {
+    if (this.pending === null) return null;
+    const rows = await this.pending;
+    const last = rows[rows.length - 1];
+    this.pending = rows.length === this.limit && last !== undefined ? this.request(last) : null;
+    return last === undefined ? null : rows;
+  }
+
+  private request(after: R | null): Promise<R[]> {
+    const rows = this.fetch(after);
+    rows.catch(() => undefined); // a read given up leaves it unawaited; next() still throws it
+    return rows;
+  }
 }
 
 /**
- * DATETIME(3) strings ('YYYY-MM-DD HH:MM:SS.mmm', as the connection returns them) to epoch ms
- * and ISO 8601, with the date part parsed once per day rather than Date.parse per row.
+ * Gives each sample's figures its disks from a stream of disk rows, both in (ts, agent_id)
+ * order: a merge join (disks of a sample missing from the read are skipped).
  */
-export class DbTimes {
-  private day = "";
-  private dayMs = Number.NaN;
+export class DiskMerger {
+  private disks: readonly DiskFigureRow[] = [];
+  private d = 0;
+  private done = false;
 
-  ms(value: string): number {
-    if (!isCanonical(value)) return Date.parse(fromDbTime(value));
-    if (Number.isNaN(this.dayMs) || !value.startsWith(this.day)) {
-      this.day = value.slice(0, 10);
-      this.dayMs = Date.parse(`${this.day}T00:00:00.000Z`);
+  constructor(private readonly pages: PageStream<DiskFigureRow>) {}
+
+  /**
+   * Adds the disks of the figures' sample from the page at hand; false when the page ran out
+   * before the sample's last disk was certain: then more() and again.
+   */
+  add(figures: MysqlFigures, agentId: number): boolean {
+    const disks = this.disks;
+    const time = figures.time;
+    let d = this.d;
+    for (; d < disks.length; d++) {
+      const disk = disks[d] as DiskFigureRow;
+      if (disk[0] > time || (disk[0] === time && disk[1] >= agentId)) break;
     }
-    const digit = (i: number): number => value.charCodeAt(i) - 48;
-    const seconds =
-      (digit(11) * 10 + digit(12)) * 3600 + (digit(14) * 10 + digit(15)) * 60 + digit(17) * 10 + digit(18);
-    return this.dayMs + seconds * 1000 + digit(20) * 100 + digit(21) * 10 + digit(22);
+    let end = d;
+    while (
+      end < disks.length &&
+      (disks[end] as DiskFigureRow)[0] === time &&
+      (disks[end] as DiskFigureRow)[1] === agentId
+    )
+      end++;
+    if (end > d) {
+      const { diskMounts, diskPercents } = figures;
+      for (let i = d; i < end; i++) {
+        const disk = disks[i] as DiskFigureRow;
+        diskMounts.push(disk[2]);
+        diskPercents.push(num(disk[3]));
+      }
+    }
+    this.d = end;
+    return end < disks.length || this.done;
   }
 
-  iso(value: string): string {
-    return isCanonical(value) ? `${value.slice(0, 10)}T${value.slice(11)}Z` : fromDbTime(value);
+  async more(): Promise<void> {
+    const next = await this.pages.next();
+    this.done = next === null;
+    this.disks = next ?? [];
+    this.d = 0;
   }
 }
 
-function isCanonical(value: string): boolean {
-  return value.length === 23 && value.charCodeAt(10) === 32 && value.charCodeAt(19) === 46;
-}
-
-/** Lowest and highest core from per_core_percent as JSON text, like readFigures (numbers only). */
-function setCoreRange(out: FigureValues, perCore: string): void {
-  let cores: unknown;
-  try {
-    cores = JSON.parse(perCore);
-  } catch {
-    return;
+/** Lowest and highest per-core usage (numbers only, like readFigures). */
+function setCoreRange(out: FigureValues, perCore: unknown): void {
+  let cores = perCore;
+  if (typeof cores === "string") {
+    try {
+      cores = JSON.parse(cores);
+    } catch {
+      return;
+    }
   }
   if (!Array.isArray(cores)) return;
   for (const core of cores) {
