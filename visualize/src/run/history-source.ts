@@ -9,7 +9,6 @@ import {
   FileHistoryReader,
   type FileHistoryReaderOptions,
 } from "../../../collector/src/storage/file/file-reader.js";
-import { MysqlHistoryReader } from "../../../collector/src/storage/mysql/mysql-reader.js";
 import type { HistoryReader } from "../../../collector/src/storage/store.js";
 
 export interface HistorySource {
@@ -18,7 +17,7 @@ export interface HistorySource {
   storage: "file" | "mysql";
   /** Where it reads, for messages: a folder or host:port/database. */
   where: string;
-  open(): HistoryReader;
+  open(): Promise<HistoryReader>;
   /** The file store's files, which can also be read by several threads at once. */
   files?: FileHistoryReaderOptions;
 }
@@ -45,8 +44,9 @@ export function historySource(
       config,
       storage: type,
       where: `mysql://${s.mysql_host}:${s.mysql_port}/${s.mysql_database}`,
-      open: () =>
-        new MysqlHistoryReader({
+      // loaded only when used: knex and mysql2 take a while to load
+      open: async () =>
+        new (await import("../../../collector/src/storage/mysql/mysql-reader.js")).MysqlHistoryReader({
           host: s.mysql_host,
           port: s.mysql_port,
           user: s.mysql_user,
@@ -57,5 +57,5 @@ export function historySource(
   }
   const { paths } = settings;
   const files = { jsonFile: paths.jsonFile, eventsFile: paths.eventsFile, alertsFile: paths.alertsFile };
-  return { config, storage: type, where: paths.dir, open: () => new FileHistoryReader(files), files };
+  return { config, storage: type, where: paths.dir, open: async () => new FileHistoryReader(files), files };
 }
