@@ -41,7 +41,7 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
   const timer = new PhaseTimer();
   await mkdir(outputDir, { recursive: true });
 
-  const reader = source.open();
+  const reader = await source.open();
   const threads = threadCount();
   const onProgress = (read: number) =>
     progress.update(`reading ${source.where}: ${read.toLocaleString("en")} samples`);
