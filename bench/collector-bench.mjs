@@ -23,6 +23,7 @@ const realSnapshot = normaliseSnapshot(decodeMethodResponse(readFileSync(AGENT_R
 const { FileStore } = await import("../dist/collector/src/storage/file/file-store.js");
 const { FileHistoryReader } = await import("../dist/collector/src/storage/file/file-reader.js");
 const { MysqlStore } = await import("../dist/collector/src/storage/mysql/mysql-store.js");
+const { batchSizeFor } = await import("../dist/collector/src/collector-app.js");
 
 const results = [];
 const report = (name, value, target, ok) => {
@@ -149,14 +150,16 @@ function batchOf(size, offset) {
 
 async function storeThroughput(name, store, total, target) {
   await store.open();
-  const batches = Array.from({ length: total / 1000 }, (_, b) => batchOf(1000, b * 1000));
+  // batches of the size the collector writes to this kind of store
+  const size = batchSizeFor(store.kind);
+  const batches = Array.from({ length: total / size }, (_, b) => batchOf(size, b * size));
   const started = performance.now();
   for (const batch of batches) await store.writeSamples(batch);
   await store.flush();
   const perS = total / ((performance.now() - started) / 1000);
   await store.close();
   report(
-    `${name} store throughput (batches of 1000)`,
+    `${name} store throughput (batches of ${size})`,
     `${Math.round(perS)} samples/s`,
     `>= ${target}`,
     perS >= target,
@@ -164,7 +167,7 @@ async function storeThroughput(name, store, total, target) {
 }
 
 try {
-  await pollingBench();
+  if (process.env.BENCH_ONLY !== "store") await pollingBench();
   const data = path.join(work, "store");
   await storeThroughput(
     "file",

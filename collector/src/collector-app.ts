@@ -6,6 +6,7 @@ import { createNotifiers } from "./alerts/create-notifiers.js";
 import { NotificationDispatcher } from "./alerts/notify/dispatcher.js";
 import { createStore } from "./create-store.js";
 import { MysqlStore } from "./storage/mysql/mysql-store.js";
+import type { Store } from "./storage/store.js";
 import { formatHealth, HealthMonitor } from "./health.js";
 import { AgentPoller, type PollOutcome } from "./polling/agent-poller.js";
 import { AgentState } from "./polling/agent-state.js";
@@ -36,7 +37,7 @@ export async function createCollector(
   });
   await spool.open();
   // MySQL takes big batches best (one transaction each); files do not care
-  const writer = new StorageWriter(store, spool, logger, { batchSize: store.kind === "mysql" ? 5000 : 1000 });
+  const writer = new StorageWriter(store, spool, logger, { batchSize: batchSizeFor(store.kind) });
   await store.open().catch((error: unknown) => {
     logger.error(
       `${store.kind} store is not available at start (samples are spooled until it is): ${String(error)}`,
@@ -142,4 +143,9 @@ function logOutcome(logger: Logger, outcome: PollOutcome): void {
       );
     }
   }
+}
+
+/** Samples per write: MySQL inserts are cheaper per row in larger transactions. */
+export function batchSizeFor(kind: Store["kind"]): number {
+  return kind === "mysql" ? 5000 : 1000;
 }
