@@ -1,24 +1,5 @@
 import type { AgentSeries } from "../model.js";
-
-type Column = Exclude<
-  { [K in keyof AgentSeries]: AgentSeries[K] extends Float64Array ? K : never }[keyof AgentSeries],
-  "t"
->;
-const COLUMNS: Column[] = [
-  "cpu",
-  "cpuCoreMin",
-  "cpuCoreMax",
-  "temperature",
-  "load1",
-  "load5",
-  "load15",
-  "memory",
-  "swap",
-  "rxBytesPerS",
-  "txBytesPerS",
-  "securityIssues",
-  "sshFailed",
-];
+import { COLUMNS } from "./series-builder.js";
 
 /**
  * One agent's series read in consecutive parts (oldest part first) as one: samples of a part

@@ -4,7 +4,8 @@ import type { FigureValues, SampleFigures } from "../../../collector/src/storage
 import type { PollSample } from "../../../collector/src/storage/records.js";
 import type { AgentSeries } from "../model.js";
 
-const COLUMNS = [
+/** The value columns of an AgentSeries (besides t and disks). */
+export const COLUMNS = [
   "cpu",
   "cpuCoreMin",
   "cpuCoreMax",
@@ -19,7 +20,7 @@ const COLUMNS = [
   "securityIssues",
   "sshFailed",
 ] as const;
-type Column = (typeof COLUMNS)[number];
+export type Column = (typeof COLUMNS)[number];
 
 /**
  * Accumulates one agent's samples, oldest first, into an AgentSeries: typed arrays that double
