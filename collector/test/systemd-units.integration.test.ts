@@ -48,12 +48,11 @@ function findExecutable(name: string): string | undefined {
 
 const SYSTEMD_ANALYZE = findExecutable("systemd-analyze");
 const SHELLCHECK = findExecutable("shellcheck");
-if (SYSTEMD_ANALYZE === undefined)
-  console.warn(
-    "\n*** systemd-analyze not found: SKIPPING the `systemd-analyze verify` tests of the units ***\n",
-  );
-if (SHELLCHECK === undefined)
-  console.warn("\n*** shellcheck not found: SKIPPING the shellcheck test of systemd/install.sh ***\n");
+/** A test prerequisite (.ci/run installs them): its absence fails the test that needs it. */
+function required(tool: string | undefined, name: string, aptPackage: string): string {
+  if (tool === undefined) throw new Error(`${name} is required by this test: apt-get install ${aptPackage}`);
+  return tool;
+}
 
 // --- unit files -------------------------------------------------------------------------------
 
@@ -372,8 +371,9 @@ describe("systemd/install.sh", () => {
     expect(result.status, result.stderr).toBe(0);
   });
 
-  it.skipIf(SHELLCHECK === undefined)("passes shellcheck", () => {
-    const result = spawnSync(SHELLCHECK ?? "shellcheck", [INSTALL], { encoding: "utf8" });
+  it("passes shellcheck", () => {
+    const shellcheck = required(SHELLCHECK, "shellcheck", "shellcheck");
+    const result = spawnSync(shellcheck, [INSTALL], { encoding: "utf8" });
     expect(result.status, result.stdout + result.stderr).toBe(0);
   });
 
@@ -448,59 +448,53 @@ describe("systemd/install.sh", () => {
     for (const unit of UNITS) expect(second.stdout).toContain(`unit ${unit} unchanged`);
   });
 
-  it.skipIf(SYSTEMD_ANALYZE === undefined)(
-    "`systemd-analyze verify` accepts every installed unit without a single message",
-    () => {
-      const verifyRoot = path.join(temp("hostwatch-verify-"), "root");
-      cpSync(root, verifyRoot, { recursive: true });
-      // What the units need from the host, and nothing else: the node they run and the targets
-      // of their default dependencies (stubs, so that no host unit's own warnings come in).
-      const node = path.join(verifyRoot, "usr/bin/node");
-      mkdirSync(path.dirname(node), { recursive: true });
-      writeFileSync(node, "#!/bin/sh\n");
-      chmodSync(node, 0o755);
-      const lib = path.join(verifyRoot, "usr/lib/systemd/system");
-      mkdirSync(lib, { recursive: true });
-      for (const target of [
-        "sysinit.target",
-        "basic.target",
-        "shutdown.target",
-        "network-online.target",
-        "multi-user.target",
-        "timers.target",
-        "time-set.target",
-        "time-sync.target",
-      ])
-        writeFileSync(path.join(lib, target), `[Unit]\nDescription=${target} (stub)\n`);
+  it("`systemd-analyze verify` accepts every installed unit without a single message", () => {
+    const systemdAnalyze = required(SYSTEMD_ANALYZE, "systemd-analyze", "systemd");
+    const verifyRoot = path.join(temp("hostwatch-verify-"), "root");
+    cpSync(root, verifyRoot, { recursive: true });
+    // What the units need from the host, and nothing else: the node they run and the targets
+    // of their default dependencies (stubs, so that no host unit's own warnings come in).
+    const node = path.join(verifyRoot, "usr/bin/node");
+    mkdirSync(path.dirname(node), { recursive: true });
+    writeFileSync(node, "#!/bin/sh\n");
+    chmodSync(node, 0o755);
+    const lib = path.join(verifyRoot, "usr/lib/systemd/system");
+    mkdirSync(lib, { recursive: true });
+    for (const target of [
+      "sysinit.target",
+      "basic.target",
+      "shutdown.target",
+      "network-online.target",
+      "multi-user.target",
+      "timers.target",
+      "time-set.target",
+      "time-sync.target",
+    ])
+      writeFileSync(path.join(lib, target), `[Unit]\nDescription=${target} (stub)\n`);
 
-      const verify = () =>
-        spawnSync(
-          SYSTEMD_ANALYZE ?? "systemd-analyze",
-          ["verify", `--root=${verifyRoot}`, "--man=no", ...UNITS],
-          {
-            encoding: "utf8",
-            cwd: verifyRoot,
-            env: { ...process.env, SYSTEMD_LOG_COLOR: "0", SYSTEMD_PAGER: "" },
-          },
-        );
-      const clean = verify();
-      expect(clean.status, clean.stderr).toBe(0);
-      // Unknown keys and bad values are only warnings (exit 0): any output at all is a failure.
-      expect(clean.stdout + clean.stderr).toBe("");
+    const verify = () =>
+      spawnSync(systemdAnalyze, ["verify", `--root=${verifyRoot}`, "--man=no", ...UNITS], {
+        encoding: "utf8",
+        cwd: verifyRoot,
+        env: { ...process.env, SYSTEMD_LOG_COLOR: "0", SYSTEMD_PAGER: "" },
+      });
+    const clean = verify();
+    expect(clean.status, clean.stderr).toBe(0);
+    // Unknown keys and bad values are only warnings (exit 0): any output at all is a failure.
+    expect(clean.stdout + clean.stderr).toBe("");
 
-      // The check is real: a bad value and a missing executable are reported.
-      const agentUnit = path.join(verifyRoot, "etc/systemd/system/hostwatch-agent.service");
-      writeFileSync(
-        agentUnit,
-        readFileSync(agentUnit, "utf8").replace("ProtectSystem=strict", "ProtectSystem=strictly"),
-      );
-      rmSync(node);
-      const broken = verify();
-      expect(broken.stderr).toContain("strictly");
-      expect(broken.stderr).toMatch(/\/usr\/bin\/node is not executable/);
-      expect(broken.status).not.toBe(0);
-    },
-  );
+    // The check is real: a bad value and a missing executable are reported.
+    const agentUnit = path.join(verifyRoot, "etc/systemd/system/hostwatch-agent.service");
+    writeFileSync(
+      agentUnit,
+      readFileSync(agentUnit, "utf8").replace("ProtectSystem=strict", "ProtectSystem=strictly"),
+    );
+    rmSync(node);
+    const broken = verify();
+    expect(broken.stderr).toContain("strictly");
+    expect(broken.stderr).toMatch(/\/usr\/bin\/node is not executable/);
+    expect(broken.status).not.toBe(0);
+  });
 
   it("changes nothing with --dry-run", () => {
     const dryRoot = path.join(temp("hostwatch-dry-"), "staged");
