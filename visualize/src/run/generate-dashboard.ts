@@ -68,9 +68,9 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
   const state = await RenderState.load(outputDir, settingsKey(options));
   // workers pay a start-up (loading Chart.js) that a handful of agents does not win back
   const renderer = createRenderer(history.agents.length >= 4 * threads ? threads : 1);
+  // the render phase includes the agents' CSV files, written while their charts are drawn
   const renderStarted = performance.now();
   let drawn = 0;
-  let done = 0;
   const total = history.agents.length;
   const agentCharts = await Promise.all(
     history.agents.map(async (agent) => {
@@ -86,8 +86,7 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
         charts = previous;
       } else {
         charts = await drawAgent(agent, options, renderer);
-        drawn++;
-        progress.update(`drawing: ${++done} of ${total} agents (${name})`);
+        progress.update(`drawing: ${++drawn} of ${total} agents (${name})`);
       }
       state.record(name, lastSample, agent.down, charts);
       return charts;

@@ -16,6 +16,9 @@ export class WorkerPool<J extends object, R extends object> {
   private readonly queue: Array<{ job: J; pending: Pending<R> }> = [];
   private readonly running = new Map<number, Pending<R>>();
   private nextId = 0;
+  /** Set when a worker died: the pool is then unusable and every job fails with it. */
+  private failure: Error | undefined;
+  private closing = false;
 
   constructor(script: URL, size: number) {
     for (let i = 0; i < Math.max(1, size); i++) {
@@ -28,9 +31,9 @@ export class WorkerPool<J extends object, R extends object> {
         this.idle.push(worker);
         this.dispatch();
       });
-      worker.on("error", (error) => {
-        for (const pending of this.running.values()) pending.reject(error);
-        this.running.clear();
+      worker.on("error", (error) => this.fail(error));
+      worker.on("exit", (code) => {
+        if (!this.closing) this.fail(new Error(`a worker thread exited (code ${code})`));
       });
       this.workers.push(worker);
       this.idle.push(worker);
@@ -38,6 +41,7 @@ export class WorkerPool<J extends object, R extends object> {
   }
 
   run(job: J): Promise<R> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ job, pending: { resolve, reject } });
       this.dispatch();
@@ -45,7 +49,15 @@ export class WorkerPool<J extends object, R extends object> {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const pending of this.running.values()) pending.reject(this.failure);
+    this.running.clear();
+    for (const { pending } of this.queue.splice(0)) pending.reject(this.failure);
   }
 
   private dispatch(): void {
