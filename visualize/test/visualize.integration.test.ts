@@ -44,21 +44,16 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** The CLI over the test's config and its 6-hour range, into `out`. */
+const visualizeRange = (out: string, extra: string[] = []) =>
+  runVisualize(["--config", configFile, "--output-dir", out, "--hours", "6", "--until", until, ...extra]);
+
 describe("hostwatch-visualize over the file store", () => {
   let out: string;
 
   it("writes a dashboard whose pages reference only files that exist", async () => {
     out = path.join(work, "out");
-    const run = await runVisualize([
-      "--config",
-      configFile,
-      "--output-dir",
-      out,
-      "--hours",
-      "6",
-      "--until",
-      until,
-    ]);
+    const run = await visualizeRange(out);
     expect(run.stderr).toMatch(/wrote .*index\.html: 6 agents \(6 drawn\)/);
     expect(run.code).toBe(0);
     const pages = htmlPages(out).sort();
@@ -96,16 +91,7 @@ describe("hostwatch-visualize over the file store", () => {
   });
 
   it("redraws only the agents with new samples on the next run", async () => {
-    const again = await runVisualize([
-      "--config",
-      configFile,
-      "--output-dir",
-      out,
-      "--hours",
-      "6",
-      "--until",
-      until,
-    ]);
+    const again = await visualizeRange(out);
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/6 agents \(0 drawn\)/);
     const before = statSync(path.join(out, "charts/web-01/cpu.png")).mtimeMs;
@@ -114,16 +100,7 @@ describe("hostwatch-visualize over the file store", () => {
       path.join(dataDir, "metrics_data.jsonl"),
       `${sampleJsonLine(makeSample("web-02", ts, 7))}\n`,
     );
-    const third = await runVisualize([
-      "--config",
-      configFile,
-      "--output-dir",
-      out,
-      "--hours",
-      "6",
-      "--until",
-      until,
-    ]);
+    const third = await visualizeRange(out);
     expect(third.stderr).toMatch(/6 agents \(1 drawn\)/);
     expect(statSync(path.join(out, "charts/web-01/cpu.png")).mtimeMs).toBe(before);
     expect(brokenReferences(out)).toEqual([]);
@@ -131,15 +108,7 @@ describe("hostwatch-visualize over the file store", () => {
 
   it("draws only the asked plots for one agent", async () => {
     const one = path.join(work, "one");
-    const run = await runVisualize([
-      "--config",
-      configFile,
-      "--output-dir",
-      one,
-      "--hours",
-      "6",
-      "--until",
-      until,
+    const run = await visualizeRange(one, [
       "--agent",
       "web-01",
       "--plot",
