@@ -18,6 +18,7 @@ export function createStore(config: CollectorConfig): Store {
   return new FileStore({
     metricsFile: paths.metricsFile,
     jsonFile: paths.jsonFile,
+    figuresFile: paths.figuresFile,
     eventsFile: paths.eventsFile,
     alertsFile: paths.alertsFile,
     maxSizeBytes: storage.rotation.max_size,

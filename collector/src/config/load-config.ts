@@ -18,6 +18,7 @@ export interface StoragePaths {
   logFile: string;
   metricsFile: string;
   jsonFile: string;
+  figuresFile: string;
   eventsFile: string;
   alertsFile: string;
   spoolDir: string;
@@ -53,6 +54,7 @@ export function parseCollectorConfig(input: unknown, baseDir = process.cwd()): C
       logFile: resolve(parsed.storage.log_file, dir),
       metricsFile: resolve(parsed.storage.metrics_file, dir),
       jsonFile: resolve(parsed.storage.json_file, dir),
+      figuresFile: resolve(parsed.storage.figures_file, dir),
       eventsFile: resolve(parsed.storage.events_file, dir),
       alertsFile: resolve(parsed.storage.alerts_file, dir),
       // shards that share a state_dir must not share a spool

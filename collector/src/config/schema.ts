@@ -96,6 +96,7 @@ export const collectorConfigSchema = v.pipe(
         log_file: v.optional(text, "collector.log"),
         metrics_file: v.optional(text, "metrics_data.log"),
         json_file: v.optional(text, "metrics_data.jsonl"),
+        figures_file: v.optional(text, "metrics_figures.jsonl"),
         events_file: v.optional(text, "poll_events.jsonl"),
         alerts_file: v.optional(text, "alerts.jsonl"),
         rotation: v.optional(

@@ -32,5 +32,10 @@ export interface HistoryReader {
    * samples (without it, read samples()). `agents` narrows the read like range.agent, to several.
    */
   figures?(range: TimeRange, agents?: ReadonlySet<string>): AsyncIterable<SampleFigures>;
+  /**
+   * Each agent's sample at the given time (epoch ms), for figures whose sample() is undefined;
+   * an agent whose sample is not found is left out.
+   */
+  samplesAt?(wanted: ReadonlyMap<string, number>): Promise<Map<string, PollSample>>;
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ export function fileStoreIn(dir: string, maxSizeBytes = 256 * 1024 * 1024): File
   return new FileStore({
     metricsFile: path.join(dir, "metrics_data.log"),
     jsonFile: path.join(dir, "metrics_data.jsonl"),
+    figuresFile: path.join(dir, "metrics_figures.jsonl"),
     eventsFile: path.join(dir, "poll_events.jsonl"),
     alertsFile: path.join(dir, "alerts.jsonl"),
     maxSizeBytes,

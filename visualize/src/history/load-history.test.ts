@@ -92,7 +92,10 @@ const config = parseCollectorConfig({
 });
 const RANGE = { from: T0, to: T0 + 2 * HOUR };
 
-describe("loadHistory over the file store", () => {
+describe.each([
+  ["with its figures file", true],
+  ["with its samples file only", false],
+])("loadHistory over the file store %s", (_, withFigures) => {
   let dir: string;
   let reader: FileHistoryReader;
   const written = history();
@@ -107,6 +110,7 @@ describe("loadHistory over the file store", () => {
     const files = {
       metricsFile: path.join(dir, "metrics_data.log"),
       jsonFile: path.join(dir, "metrics_data.jsonl"),
+      figuresFile: withFigures ? path.join(dir, "metrics_figures.jsonl") : undefined,
       eventsFile: path.join(dir, "poll_events.jsonl"),
       alertsFile: path.join(dir, "alerts.jsonl"),
     };

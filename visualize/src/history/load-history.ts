@@ -56,7 +56,10 @@ export async function loadHistory(reader: HistoryReader, options: LoadHistoryOpt
   ]);
   if (agent !== undefined) for (const name of names) if (name !== agent) names.delete(name);
   const unseen = [...names].filter((name) => !seriesByAgent.has(name));
-  const earlier = await newestBefore(reader, from, options.lookbackMs ?? DEFAULT_LOOKBACK_MS, unseen);
+  const [earlier] = await Promise.all([
+    newestBefore(reader, from, options.lookbackMs ?? DEFAULT_LOOKBACK_MS, unseen),
+    fillLatest(reader, seriesByAgent),
+  ]);
 
   const eventsByAgent = groupBy(events, (e) => e.agent);
   const downAfter = config?.alerts.down_after ?? DEFAULT_DOWN_AFTER;
@@ -121,6 +124,15 @@ function capacityHint({ from, to, config }: LoadHistoryOptions): number {
   return Math.min(Math.ceil((to - from) / (interval * 1000)) + 16, 1 << 20);
 }
 
+/** The latest snapshot of series read from figures that came without their sample. */
+async function fillLatest(reader: HistoryReader, seriesByAgent: Map<string, AgentSeries>): Promise<void> {
+  const wanted = new Map<string, number>();
+  for (const [agent, series] of seriesByAgent)
+    if (series.latest === undefined && series.t.length > 0) wanted.set(agent, series.t[series.t.length - 1]!);
+  if (wanted.size === 0 || reader.samplesAt === undefined) return;
+  for (const [agent, sample] of await reader.samplesAt(wanted)) seriesByAgent.get(agent)!.latest = sample.snapshot;
+}
+
 /** Each agent's newest sample in [from - lookbackMs, from), complete. */
 async function newestBefore(
   reader: HistoryReader,
@@ -139,10 +151,14 @@ async function newestBefore(
   if (reader.figures !== undefined) {
     const newest = new Map<string, SampleFigures>();
     for await (const figures of reader.figures(range, wanted)) newest.set(figures.agent, figures);
+    const elsewhere = new Map<string, number>();
     for (const [agent, figures] of newest) {
       const sample = figures.sample();
       if (sample !== undefined) found.set(agent, sample);
+      else elsewhere.set(agent, figures.time);
     }
+    if (elsewhere.size > 0 && reader.samplesAt !== undefined)
+      for (const [agent, sample] of await reader.samplesAt(elsewhere)) found.set(agent, sample);
   } else {
     for await (const sample of reader.samples(range)) {
       if (!wanted.has(sample.agent)) continue;

@@ -56,6 +56,11 @@ export function historySource(
     };
   }
   const { paths } = settings;
-  const files = { jsonFile: paths.jsonFile, eventsFile: paths.eventsFile, alertsFile: paths.alertsFile };
+  const files = {
+    jsonFile: paths.jsonFile,
+    figuresFile: paths.figuresFile,
+    eventsFile: paths.eventsFile,
+    alertsFile: paths.alertsFile,
+  };
   return { config, storage: type, where: paths.dir, open: async () => new FileHistoryReader(files), files };
 }

@@ -151,6 +151,10 @@ export const COLLECTOR_KEY_DOCS: KeyDocs = {
   "storage.metrics_file": { meaning: "one human-readable line per sample" },
   "storage.json_file": { meaning: "the full snapshot of each sample, one JSON line each" },
   "storage.events_file": { meaning: "poll errors and up/down events, JSON lines" },
+  "storage.figures_file": {
+    meaning:
+      "each sample's charted figures (~200 bytes a line), JSON lines; the dashboard reads these instead of the full snapshots",
+  },
   "storage.alerts_file": { meaning: "the alert history, JSON lines" },
   "storage.rotation.max_size": {
     meaning: "files rotate at this size and daily: bytes, or a size like `10MB` or `500KB`",

@@ -3,8 +3,10 @@ import type { Readable } from "node:stream";
 import type { SampleFigures } from "../figures.js";
 import type { AlertRecord, PollEvent, PollSample, TimeRange } from "../records.js";
 import type { HistoryReader } from "../store.js";
+import { parseFiguresFileLine, parseFiguresSinceLine } from "./figures-file.js";
 import { FiguresLineParser } from "./figures-line.js";
 import { listRotatedFiles } from "./file-names.js";
+import { findRecentSamples } from "./find-samples.js";
 import { AgentNames, readLineHead } from "./line-head.js";
 import type { LineHead } from "./line-head.js";
 import { parseAlertLine, parseEventLine, parseSampleLine } from "./lines.js";
@@ -13,6 +15,8 @@ import { RecentKeys, ReorderWindow } from "./reorder.js";
 
 export interface FileHistoryReaderOptions {
   jsonFile: string;
+  /** metrics_figures.jsonl; without it figures are taken off the samples file. */
+  figuresFile?: string | undefined;
   eventsFile: string;
   /** alerts.jsonl; without it the alert history reads as empty. */
   alertsFile?: string;
@@ -43,13 +47,17 @@ const SAMPLES: RecordKind<PollSample> = {
 /**
  * Figures come out strictly in time order per agent: one no newer than its agent's previous
  * one, a duplicate or a straggler the reorder window could not place, is dropped. Cheaper than
- * remembering keys, and what a series needs.
+ * remembering keys, and what a series needs. Taken off the samples file, or the figures file.
  */
-function figuresKind(): RecordKind<SampleFigures> {
-  const parser = new FiguresLineParser();
+function figuresKind(figuresFile: boolean): RecordKind<SampleFigures> {
   const lastTimes = new Map<string, number>();
+  let parse = parseFiguresFileLine;
+  if (!figuresFile) {
+    const parser = new FiguresLineParser();
+    parse = (text, start, end, head) => parser.parse(text, start, end, head);
+  }
   return {
-    parse: (text, start, end, head) => parser.parse(text, start, end, head),
+    parse,
     agentOf: (figures) => figures.agent,
     release: (figures) => {
       const last = lastTimes.get(figures.agent);
@@ -86,30 +94,53 @@ export class FileHistoryReader implements HistoryReader {
   }
 
   /**
-   * The samples' figures, taken off the lines without decoding whole snapshots (figures-line.ts),
-   * in time order per agent (see figuresKind).
+   * The samples' figures in time order per agent (see figuresKind): from the figures file where
+   * it covers the range, else taken off the samples file without decoding whole snapshots
+   * (figures-line.ts). Figures from the figures file have no sample(): see samplesAt.
    */
-  figures(range: TimeRange, agents?: ReadonlySet<string>): AsyncIterable<SampleFigures> {
-    return this.read(this.options.jsonFile, range, figuresKind(), agents);
+  async *figures(range: TimeRange, agents?: ReadonlySet<string>): AsyncGenerator<SampleFigures> {
+    for (const piece of await this.figuresPieces(range))
+      yield* this.read(piece.file, piece.range, figuresKind(piece.figuresFile), agents);
   }
 
   /**
-   * The samples file cut into about `count` parts of about equal size, oldest first (whole
-   * archives, and ranges of whole lines of the larger plain files), for readers working in
-   * parallel: figuresOfPart over each part, concatenated in order, gives what figures() gives
-   * (records of an agent no newer than its newest of the parts before must be dropped).
+   * Each agent's sample at the given time (epoch ms), for figures without sample(): searched
+   * from the end of the samples file, then, for any not found there, by reading the files of
+   * their time.
+   */
+  async samplesAt(wanted: ReadonlyMap<string, number>): Promise<Map<string, PollSample>> {
+    const found = await findRecentSamples(this.options.jsonFile, wanted, this.streams);
+    const missing = new Map([...wanted].filter(([agent]) => !found.has(agent)));
+    if (missing.size === 0) return found;
+    const times = [...missing.values()];
+    const range = { from: Math.min(...times), to: Math.max(...times) + 1 };
+    for await (const sample of this.samples(range))
+      if (missing.get(sample.agent) === Date.parse(sample.ts)) found.set(sample.agent, sample);
+    return found;
+  }
+
+  /**
+   * The files holding the range's figures cut into about `count` parts of about equal size,
+   * oldest first (whole archives, and ranges of whole lines of the larger plain files), for
+   * readers working in parallel: figuresOfPart over each part, concatenated in order, gives
+   * what figures() gives (records of an agent no newer than its newest of the parts before
+   * must be dropped).
    */
   async samplesParts(range: TimeRange, count: number): Promise<FilePart[]> {
-    const files = await this.filesFor(this.options.jsonFile, range);
+    const files: Array<{ path: string; gzipped: boolean; piece: FiguresPiece }> = [];
+    for (const piece of await this.figuresPieces(range))
+      for (const file of await this.filesFor(piece.file, piece.range)) files.push({ ...file, piece });
     const sizes = await Promise.all(
       files.map(async (f) => (await stat(f.path).catch(() => undefined))?.size ?? 0),
     );
     const total = sizes.reduce((a, b) => a + b, 0);
     const parts: FilePart[] = [];
     for (const [i, file] of files.entries()) {
+      const { from, to } = file.piece.range;
+      const part = { path: file.path, figuresFile: file.piece.figuresFile, from, to };
       const pieces = file.gzipped ? 1 : Math.max(1, Math.round((sizes[i]! / Math.max(1, total)) * count));
-      if (pieces === 1) parts.push({ path: file.path });
-      else for (const bytes of await splitAtLines(file.path, pieces)) parts.push({ path: file.path, bytes });
+      if (pieces === 1) parts.push(part);
+      else for (const bytes of await splitAtLines(file.path, pieces)) parts.push({ ...part, bytes });
     }
     return parts;
   }
@@ -120,7 +151,43 @@ export class FileHistoryReader implements HistoryReader {
     range: TimeRange,
     agents?: ReadonlySet<string>,
   ): AsyncIterable<SampleFigures> {
-    return this.read(this.options.jsonFile, range, figuresKind(), agents, [part]);
+    const clipped = {
+      ...range,
+      from: Math.max(range.from, part.from ?? range.from),
+      to: Math.min(range.to, part.to ?? range.to),
+    };
+    return this.read(part.path, clipped, figuresKind(part.figuresFile === true), agents, [part]);
+  }
+
+  /**
+   * Where the range's figures are: the samples file before the figures file's start (a store
+   * that wrote no figures file at first), the figures file from there on.
+   */
+  private async figuresPieces(range: TimeRange): Promise<FiguresPiece[]> {
+    const { jsonFile, figuresFile } = this.options;
+    const since = figuresFile === undefined ? Number.POSITIVE_INFINITY : await this.figuresSince(figuresFile);
+    const pieces: FiguresPiece[] = [];
+    if (range.from < since)
+      pieces.push({ file: jsonFile, figuresFile: false, range: { ...range, to: Math.min(range.to, since) } });
+    if (figuresFile !== undefined && since < range.to)
+      pieces.push({ file: figuresFile, figuresFile: true, range: { ...range, from: Math.max(range.from, since) } });
+    return pieces;
+  }
+
+  /**
+   * From when the figures file holds every sample: its figures_since line when its oldest file
+   * starts with one (see figures-file.ts), always when it does not (that line was pruned with
+   * the oldest archives), never without a figures file (or with empty ones only).
+   */
+  private async figuresSince(figuresFile: string): Promise<number> {
+    for (const file of await listRotatedFiles(figuresFile)) {
+      for await (const text of readLineTexts(file.path, this.streams)) {
+        const newline = text.indexOf("\n");
+        const first = newline === -1 ? text : text.slice(0, newline);
+        return parseFiguresSinceLine(first) ?? Number.NEGATIVE_INFINITY;
+      }
+    }
+    return Number.POSITIVE_INFINITY;
   }
 
   events(range: TimeRange): AsyncIterable<PollEvent> {
@@ -191,6 +258,17 @@ export class FileHistoryReader implements HistoryReader {
 export interface FilePart {
   path: string;
   bytes?: ByteRange;
+  /** A figures file's part (else the samples file's). */
+  figuresFile?: boolean;
+  /** The part of the range this part holds (figures files may start within the range). */
+  from?: number;
+  to?: number;
+}
+
+interface FiguresPiece {
+  file: string;
+  figuresFile: boolean;
+  range: TimeRange;
 }
 
 async function* emptyIterable<T>(): AsyncGenerator<T> {}

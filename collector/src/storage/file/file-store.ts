@@ -1,5 +1,8 @@
+import { stat } from "node:fs/promises";
 import type { AlertRecord, PollEvent, PollSample } from "../records.js";
 import type { Store } from "../store.js";
+import { figuresFileLine, figuresSinceLine } from "./figures-file.js";
+import { listRotatedFiles } from "./file-names.js";
 import { eventJsonLine, sampleJsonLine, sampleLogLine } from "./lines.js";
 import { RotatingFile } from "./rotating-file.js";
 
@@ -8,6 +11,8 @@ export interface FileStoreOptions {
   metricsFile: string;
   /** metrics_data.jsonl: one JSON object per sample. */
   jsonFile: string;
+  /** metrics_figures.jsonl: each sample's chartable figures (figures-file.ts); none without. */
+  figuresFile?: string | undefined;
   /** poll_events.jsonl: one JSON object per poll event. */
   eventsFile: string;
   /** alerts.jsonl: one JSON object per alert state change. */
@@ -19,7 +24,7 @@ export interface FileStoreOptions {
 }
 
 /**
- * The default store: four rotated files (see file-names.ts for their names). A batch is
+ * The default store: five rotated files (see file-names.ts for their names). A batch is
  * written when writeSamples resolves; a write error rejects it (the caller spools the batch), and
  * the next write reopens the files. Replays may duplicate lines; the reader drops duplicates.
  */
@@ -27,18 +32,25 @@ export class FileStore implements Store {
   readonly kind = "file";
   private readonly metrics: RotatingFile;
   private readonly json: RotatingFile;
+  private readonly figures: RotatingFile | undefined;
   private readonly events: RotatingFile;
   private readonly alerts: RotatingFile;
 
-  constructor(options: FileStoreOptions) {
+  constructor(private readonly options: FileStoreOptions) {
     const rotation = { maxSizeBytes: options.maxSizeBytes, backupCount: options.backupCount };
     this.metrics = new RotatingFile({ file: options.metricsFile, ...rotation });
     this.json = new RotatingFile({ file: options.jsonFile, ...rotation });
+    this.figures =
+      options.figuresFile === undefined ? undefined : new RotatingFile({ file: options.figuresFile, ...rotation });
     this.events = new RotatingFile({ file: options.eventsFile, ...rotation });
     this.alerts = new RotatingFile({ file: options.alertsFile, ...rotation });
   }
 
   async open(): Promise<void> {
+    const { figuresFile } = this.options;
+    // a store that wrote samples without a figures file marks where the figures begin
+    if (figuresFile !== undefined && (await isEmpty(figuresFile)) && !(await isEmpty(this.options.jsonFile)))
+      await this.figures?.write([figuresSinceLine(new Date())]);
     await this.each((file) => file.open());
   }
 
@@ -46,7 +58,11 @@ export class FileStore implements Store {
     if (samples.length === 0) return;
     const json = samples.map(sampleJsonLine);
     const log = samples.map(sampleLogLine);
-    await Promise.all([this.json.write(json), this.metrics.write(log)]);
+    await Promise.all([
+      this.json.write(json),
+      this.metrics.write(log),
+      this.figures?.write(samples.map(figuresFileLine)),
+    ]);
   }
 
   async writeEvents(events: ReadonlyArray<PollEvent>): Promise<void> {
@@ -66,10 +82,19 @@ export class FileStore implements Store {
     await this.each((file) => file.close());
   }
 
-  /** Runs on all four files; waits for all, then rejects with the first error. */
+  /** Runs on every file; waits for all, then rejects with the first error. */
   private async each(task: (file: RotatingFile) => Promise<void>): Promise<void> {
-    const results = await Promise.allSettled([this.json, this.metrics, this.events, this.alerts].map(task));
+    const files = [this.json, this.metrics, this.figures, this.events, this.alerts];
+    const results = await Promise.allSettled(files.flatMap((file) => (file === undefined ? [] : [task(file)])));
     const failed = results.find((r) => r.status === "rejected");
     if (failed !== undefined) throw failed.reason;
   }
+}
+
+/** Whether the rotated file has no lines yet (no file, or empty ones). */
+async function isEmpty(file: string): Promise<boolean> {
+  const sizes = await Promise.all(
+    (await listRotatedFiles(file)).map(async (f) => (await stat(f.path).catch(() => undefined))?.size ?? 0),
+  );
+  return sizes.every((size) => size === 0);
 }
