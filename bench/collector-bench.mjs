@@ -174,6 +174,7 @@ try {
     new FileStore({
       metricsFile: path.join(data, "metrics_data.log"),
       jsonFile: path.join(data, "metrics_data.jsonl"),
+      figuresFile: path.join(data, "metrics_figures.jsonl"),
       eventsFile: path.join(data, "poll_events.jsonl"),
       alertsFile: path.join(data, "alerts.jsonl"),
       maxSizeBytes: 100 * 1024 * 1024,

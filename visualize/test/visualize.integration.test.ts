@@ -1,18 +1,9 @@
-import {
-  appendFileSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sampleJsonLine } from "../../collector/src/storage/file/lines.js";
 import { makeSample } from "../../collector/src/storage/mysql/testing.js";
-import { writeToFileStore } from "../src/demo/synthetic-file-store.js";
+import { fileStoreIn, writeToFileStore } from "../src/demo/synthetic-file-store.js";
 import { SyntheticHistory } from "../src/demo/synthetic-history.js";
 import { brokenReferences, htmlPages, pixelStats, pngSize, runVisualize } from "./run-visualize.js";
 
@@ -96,10 +87,10 @@ describe("hostwatch-visualize over the file store", () => {
     expect(again.stderr).toMatch(/6 agents \(0 drawn\)/);
     const before = statSync(path.join(out, "charts/web-01/cpu.png")).mtimeMs;
     const ts = new Date(to - 30_000).toISOString();
-    appendFileSync(
-      path.join(dataDir, "metrics_data.jsonl"),
-      `${sampleJsonLine(makeSample("web-02", ts, 7))}\n`,
-    );
+    const store = fileStoreIn(dataDir);
+    await store.open();
+    await store.writeSamples([makeSample("web-02", ts, 7)]);
+    await store.close();
     const third = await visualizeRange(out);
     expect(third.stderr).toMatch(/6 agents \(1 drawn\)/);
     expect(statSync(path.join(out, "charts/web-01/cpu.png")).mtimeMs).toBe(before);

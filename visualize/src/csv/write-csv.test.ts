@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AgentHistory, AgentSeries } from "../model.js";
-import { CSV_HEADER, agentCsv, historyCsv, writeAgentCsv, writeHistoryCsv } from "./write-csv.js";
+import { CSV_HEADER, agentCsv, cell, historyCsv, writeAgentCsv, writeHistoryCsv } from "./write-csv.js";
 
 const T0 = Date.parse("2026-11-22T06:00:00.000Z");
 const column = (...values: number[]): Float64Array => Float64Array.from(values);
@@ -95,6 +95,18 @@ describe("CSV of the plotted range", () => {
       .slice(1)
       .map((line) => line.split(",")[1]);
     expect(written).toEqual(times.map((time) => new Date(time).toISOString()));
+  });
+
+  it("writes every number as JavaScript prints it, and nothing for a missing one", () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647) * 2 - 1;
+    const values = [0, -0, 0.1, -0.05, 0.5, -1.25, 1e-7, 5e-324, 1e21, 123456789012.34, 9.99, 99.9, 100];
+    for (let i = 0; i < 5_000; i++) {
+      const scale = 10 ** Math.floor(Math.abs(random()) * 14);
+      values.push(Math.round(random() * scale) / 100, random() * scale, Math.round(random() * scale) / 10);
+    }
+    for (const value of values) expect(cell(value)).toBe(String(value));
+    expect([NaN, Infinity, -Infinity, undefined].map(cell)).toEqual(["", "", "", ""]);
   });
 
   it("puts every agent in one CSV, agent after agent", () => {

@@ -1,5 +1,6 @@
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
+import { threadId } from "node:worker_threads";
 import type { AgentHistory, AgentSeries } from "../model.js";
 
 export const CSV_HEADER =
@@ -35,11 +36,24 @@ export function writeAgentCsv(file: string, series: AgentSeries): Promise<void> 
   return writeChunks(file, [series]);
 }
 
+/**
+ * The agent's CSV rows, encoded (what a CSV worker sends back): kept for the combined CSV, as
+ * if formatted here.
+ */
+export function rememberRows(series: AgentSeries, rows: Buffer[]): void {
+  encodedRows.set(series, rows);
+}
+
+/** The rows of agentCsv, encoded in pieces. */
+export function agentCsvRows(series: AgentSeries): Buffer[] {
+  return formattedRows(series);
+}
+
 async function writeChunks(
   file: string,
   histories: ReadonlyArray<AgentHistory | AgentSeries>,
 ): Promise<void> {
-  const partial = `${file}.${process.pid}.partial`;
+  const partial = `${file}.${process.pid}.${threadId}.partial`;
   await mkdir(path.dirname(file), { recursive: true });
   const handle = await open(partial, "w");
   try {
@@ -119,10 +133,22 @@ class IsoTimes {
   }
 }
 
-/** A number as written, empty for a missing one. */
-function cell(value: number | undefined): string {
-  return value !== undefined && Number.isFinite(value) ? String(value) : "";
+/** A number as written (String(value)), empty for a missing one. */
+export function cell(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return "";
+  // most figures have at most two decimals: integers print several times faster than doubles
+  const hundredths = Math.round(value * 100);
+  if (hundredths / 100 !== value || Math.abs(hundredths) > MAX_HUNDREDTHS) return String(value);
+  const whole = Math.trunc(hundredths / 100);
+  const fraction = Math.abs(hundredths % 100);
+  if (fraction === 0) return String(whole);
+  const sign = hundredths < 0 && whole === 0 ? "-" : "";
+  if (fraction % 10 === 0) return `${sign}${whole}.${fraction / 10}`;
+  return `${sign}${whole}.${fraction < 10 ? "0" : ""}${fraction}`;
 }
+
+/** Below this, a value with two decimals or fewer prints as its hundredths would (no exponent). */
+const MAX_HUNDREDTHS = 1e15;
 
 /** RFC 4180: a field with a comma, quote or line break goes in quotes, its quotes doubled. */
 function quoted(field: string): string {

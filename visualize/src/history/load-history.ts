@@ -130,7 +130,8 @@ async function fillLatest(reader: HistoryReader, seriesByAgent: Map<string, Agen
   for (const [agent, series] of seriesByAgent)
     if (series.latest === undefined && series.t.length > 0) wanted.set(agent, series.t[series.t.length - 1]!);
   if (wanted.size === 0 || reader.samplesAt === undefined) return;
-  for (const [agent, sample] of await reader.samplesAt(wanted)) seriesByAgent.get(agent)!.latest = sample.snapshot;
+  for (const [agent, sample] of await reader.samplesAt(wanted))
+    seriesByAgent.get(agent)!.latest = sample.snapshot;
 }
 
 /** Each agent's newest sample in [from - lookbackMs, from), complete. */

@@ -4,7 +4,8 @@ import { loadHistory } from "../history/load-history.js";
 import { canReadInParallel, readSeriesInParallel } from "../history/parallel-series.js";
 import { threadCount } from "../workers/worker-pool.js";
 import { renderOverviewCharts, safeFileName } from "../charts/index.js";
-import { writeAgentCsv, writeHistoryCsv } from "../csv/write-csv.js";
+import { createCsvWriter, type AgentCsvWriter } from "../csv/csv-writer.js";
+import { writeHistoryCsv } from "../csv/write-csv.js";
 import { writeDashboardPages } from "../dashboard/index.js";
 import type { AgentCharts, AgentHistory, DashboardCharts, PlotKind } from "../model.js";
 import type { HistorySource } from "./history-source.js";
@@ -67,7 +68,10 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
 
   const state = await RenderState.load(outputDir, settingsKey(options));
   // workers pay a start-up (loading Chart.js) that a handful of agents does not win back
-  const renderer = createRenderer(history.agents.length >= 4 * threads ? threads : 1);
+  const renderThreads = history.agents.length >= 4 * threads ? threads : 1;
+  const renderer = createRenderer(renderThreads);
+  // drawing here: the CSV files can be written on another core meanwhile
+  const csvWriter = createCsvWriter(renderThreads === 1 && threads > 1);
   // the render phase includes the agents' CSV files, written while their charts are drawn
   const renderStarted = performance.now();
   let drawn = 0;
@@ -85,13 +89,13 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
       ) {
         charts = previous;
       } else {
-        charts = await drawAgent(agent, options, renderer);
+        charts = await drawAgent(agent, options, renderer, csvWriter);
         progress.update(`drawing: ${++drawn} of ${total} agents (${name})`);
       }
       state.record(name, lastSample, agent.down, charts);
       return charts;
     }),
-  ).finally(() => renderer.close());
+  ).finally(() => Promise.all([renderer.close(), csvWriter.close()]));
   const overview = await renderOverviewCharts(history.agents, chartOptions(options, "charts/overview"));
   timer.add("render", performance.now() - renderStarted);
   progress.line(`drew ${drawn} of ${history.agents.length} agents in ${seconds(timer.times.render)}`);
@@ -109,12 +113,13 @@ async function drawAgent(
   agent: AgentHistory,
   options: GenerateOptions,
   renderer: AgentRenderer,
+  csvWriter: AgentCsvWriter,
 ): Promise<AgentCharts> {
   const chartDir = `charts/${safeFileName(agent.series.agent)}`;
   const csv = `${chartDir}/data.csv`;
   const [rendered] = await Promise.all([
     renderer.render(agent, chartOptions(options, chartDir)),
-    writeAgentCsv(path.join(options.outputDir, csv), agent.series),
+    csvWriter.write(path.join(options.outputDir, csv), agent.series),
   ]);
   return { ...rendered, csv };
 }

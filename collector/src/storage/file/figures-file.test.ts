@@ -14,7 +14,7 @@ import { readTextsBackward } from "./find-samples.js";
 import { AgentNames, readLineHead } from "./line-head.js";
 
 const T0 = Date.parse("2026-11-22T06:00:00.000Z");
-const AGENTS = ["web-01", "web-02", "db \"main\""];
+const AGENTS = ["web-01", "web-02", 'db "main"'];
 const sample = (i: number, agent = AGENTS[i % AGENTS.length]!): PollSample => {
   const ts = new Date(T0 + i * 1000).toISOString();
   return { agent, ts, duration_ms: i % 13, snapshot: makeSnapshot(agent, ts, i) };
@@ -50,6 +50,19 @@ describe("a metrics_figures.jsonl line", () => {
       expect(line.length).toBeLessThan(400);
       expect(values(parseLine(line)!)).toEqual(values(figuresOf(s)));
     }
+    const huge: PollSample = {
+      ...full,
+      snapshot: {
+        ...full.snapshot,
+        network: { ...full.snapshot.network!, rx_bytes_per_s: 1.5e21, tx_bytes_per_s: -0.000123 },
+      },
+    };
+    expect(parseLine(figuresFileLine(huge))?.rxBytesPerS).toBe(1.5e21);
+    expect(parseLine(figuresFileLine(huge))?.txBytesPerS).toBe(-0.000123);
+    // written another way (keys reordered): decoded whole, same figures
+    const { agent, ts, f, disks } = JSON.parse(figuresFileLine(odd)) as Record<string, unknown>;
+    const reordered = JSON.stringify({ agent, ts, disks, f });
+    expect(values(parseLine(reordered)!)).toEqual(values(figuresOf(odd)));
     expect(parseLine(figuresFileLine(odd))?.temperatureCelsius).toBeNaN();
     expect(parseLine(figuresFileLine(odd))?.diskMounts).toEqual(['/mnt/"quoted"\\dir', "/srv/\u00e9t\u00e9"]);
   });
@@ -73,7 +86,10 @@ describe("reading a plain file backward", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it("gives every line once, newest texts first, with characters split between reads", async () => {
-    const lines = Array.from({ length: 3000 }, (_, i) => `${i}:${"\u00e9\u2603x".repeat(1 + ((i * 7919) % 400))}`);
+    const lines = Array.from(
+      { length: 3000 },
+      (_, i) => `${i}:${"\u00e9\u2603x".repeat(1 + ((i * 7919) % 400))}`,
+    );
     lines[1500] = "y".repeat(1_500_000); // a line longer than a read
     const file = path.join(dir, "lines.jsonl");
     writeFileSync(file, `${lines.join("\n")}\n`);
@@ -127,7 +143,8 @@ describe("the file store's figures file", () => {
   };
   const figuresFiles = () => readdirSync(dir).filter((name) => name.startsWith("metrics_figures-"));
   const removeSamplesFiles = () => {
-    for (const name of readdirSync(dir)) if (name.startsWith("metrics_data-")) unlinkSync(path.join(dir, name));
+    for (const name of readdirSync(dir))
+      if (name.startsWith("metrics_data-")) unlinkSync(path.join(dir, name));
   };
 
   it("holds every sample's figures, rotated like the others, and the reader takes them from there", async () => {
@@ -186,7 +203,11 @@ describe("the file store's figures file", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(T0 + 99_500);
     try {
-      await write(Array.from({ length: 8 }, (_, b) => samples(100 + b * 25, 25)), true, 20 * 1024);
+      await write(
+        Array.from({ length: 8 }, (_, b) => samples(100 + b * 25, 25)),
+        true,
+        20 * 1024,
+      );
     } finally {
       vi.useRealTimers();
     }
@@ -203,7 +224,11 @@ describe("the file store's figures file", () => {
 
   it("finds each agent's newest whole sample, recent or stored long before", async () => {
     const old = sample(5, "gone");
-    await write([[old], ...Array.from({ length: 20 }, (_, b) => samples(3600 + b * 15, 15))], true, 30 * 1024);
+    await write(
+      [[old], ...Array.from({ length: 20 }, (_, b) => samples(3600 + b * 15, 15))],
+      true,
+      30 * 1024,
+    );
     const reader = new FileHistoryReader(files);
     const wanted = new Map([
       ["web-01", T0 + 3897_000],

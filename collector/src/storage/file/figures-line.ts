@@ -3,6 +3,7 @@ import type { SampleFigures } from "../figures.js";
 import type { PollSample } from "../records.js";
 import { detached, stringEnd } from "./line-head.js";
 import type { LineHead } from "./line-head.js";
+import { numberAt, numberEnd } from "./json-number.js";
 import { parseSampleLine } from "./lines.js";
 
 /** Where each agent's newest line is: text.slice(start, end). */
@@ -259,64 +260,5 @@ function numberAfter(text: string, key: string, from: number, to = lineEnd): num
   return at === -1 ? Number.NaN : numberAt(text, at);
 }
 
-/** Where the last number read by numberAt ends. */
-let numberEnd = 0;
-const POWERS_OF_TEN = Array.from({ length: 16 }, (_, i) => 10 ** i);
-
-/**
- * The JSON number at `at`, NaN when there is none (null); sets numberEnd. Up to 15 digits and
- * no exponent, the digits as an integer divided by a power of ten is exactly what Number()
- * gives (both are exact, so the division rounds correctly), without a substring per number.
- */
-function numberAt(text: string, at: number): number {
-  let i = at;
-  const negative = text.charCodeAt(i) === MINUS;
-  if (negative) i++;
-  let digits = 0;
-  let decimals = 0;
-  let mantissa = 0;
-  let code = text.charCodeAt(i);
-  for (; code >= DIGIT_0 && code <= DIGIT_9; code = text.charCodeAt(++i)) {
-    mantissa = mantissa * 10 + (code - DIGIT_0);
-    digits++;
-  }
-  if (code === DOT) {
-    for (code = text.charCodeAt(++i); code >= DIGIT_0 && code <= DIGIT_9; code = text.charCodeAt(++i)) {
-      mantissa = mantissa * 10 + (code - DIGIT_0);
-      digits++;
-      decimals++;
-    }
-  }
-  if (digits === 0 || digits > 15 || code === LOWER_E || code === UPPER_E) return slowNumberAt(text, at);
-  numberEnd = i;
-  const value = mantissa / (POWERS_OF_TEN[decimals] as number);
-  return negative ? -value : value;
-}
-
-function slowNumberAt(text: string, at: number): number {
-  let end = at;
-  while (isNumberChar(text.charCodeAt(end))) end++;
-  numberEnd = end;
-  return end > at ? Number(text.slice(at, end)) : Number.NaN;
-}
-
-const MINUS = 45;
-const PLUS = 43;
-const DOT = 46;
-const DIGIT_0 = 48;
-const DIGIT_9 = 57;
-const LOWER_E = 101;
-const UPPER_E = 69;
 const COMMA = 44;
 const CLOSE_BRACKET = 93;
-
-function isNumberChar(code: number): boolean {
-  return (
-    (code >= DIGIT_0 && code <= DIGIT_9) ||
-    code === MINUS ||
-    code === PLUS ||
-    code === DOT ||
-    code === LOWER_E ||
-    code === UPPER_E
-  );
-}

@@ -170,7 +170,11 @@ export class FileHistoryReader implements HistoryReader {
     if (range.from < since)
       pieces.push({ file: jsonFile, figuresFile: false, range: { ...range, to: Math.min(range.to, since) } });
     if (figuresFile !== undefined && since < range.to)
-      pieces.push({ file: figuresFile, figuresFile: true, range: { ...range, from: Math.max(range.from, since) } });
+      pieces.push({
+        file: figuresFile,
+        figuresFile: true,
+        range: { ...range, from: Math.max(range.from, since) },
+      });
     return pieces;
   }
 

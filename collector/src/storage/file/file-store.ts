@@ -41,7 +41,9 @@ export class FileStore implements Store {
     this.metrics = new RotatingFile({ file: options.metricsFile, ...rotation });
     this.json = new RotatingFile({ file: options.jsonFile, ...rotation });
     this.figures =
-      options.figuresFile === undefined ? undefined : new RotatingFile({ file: options.figuresFile, ...rotation });
+      options.figuresFile === undefined
+        ? undefined
+        : new RotatingFile({ file: options.figuresFile, ...rotation });
     this.events = new RotatingFile({ file: options.eventsFile, ...rotation });
     this.alerts = new RotatingFile({ file: options.alertsFile, ...rotation });
   }
@@ -85,7 +87,9 @@ export class FileStore implements Store {
   /** Runs on every file; waits for all, then rejects with the first error. */
   private async each(task: (file: RotatingFile) => Promise<void>): Promise<void> {
     const files = [this.json, this.metrics, this.figures, this.events, this.alerts];
-    const results = await Promise.allSettled(files.flatMap((file) => (file === undefined ? [] : [task(file)])));
+    const results = await Promise.allSettled(
+      files.flatMap((file) => (file === undefined ? [] : [task(file)])),
+    );
     const failed = results.find((r) => r.status === "rejected");
     if (failed !== undefined) throw failed.reason;
   }

@@ -101,7 +101,8 @@ export async function* readTextsBackward(file: string): AsyncGenerator<string> {
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
-      const bytes = carry === undefined ? chunk.subarray(0, filled) : Buffer.concat([chunk.subarray(0, filled), carry]);
+      const bytes =
+        carry === undefined ? chunk.subarray(0, filled) : Buffer.concat([chunk.subarray(0, filled), carry]);
       end = start;
       if (start === 0) {
         yield bytes.toString("utf8");

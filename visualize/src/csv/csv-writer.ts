@@ -1,0 +1,41 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { AgentSeries } from "../model.js";
+import { WorkerPool } from "../workers/worker-pool.js";
+import type { CsvJob, CsvResult } from "./csv-worker.js";
+import { rememberRows, writeAgentCsv } from "./write-csv.js";
+
+export interface AgentCsvWriter {
+  /** Writes the agent's CSV file; its rows are then ready for the combined CSV too. */
+  write(file: string, series: AgentSeries): Promise<void>;
+  close(): Promise<void>;
+}
+
+const WORKER = new URL("./csv-worker.js", import.meta.url);
+
+/**
+ * Writes agents' CSV files here, or on a worker thread while this thread draws charts:
+ * formatting a month of samples (millions of numbers) takes as long as drawing them.
+ */
+export function createCsvWriter(onWorker: boolean): AgentCsvWriter {
+  if (!onWorker || !existsSync(fileURLToPath(WORKER))) return { write: writeAgentCsv, close: async () => {} };
+  // started with the first file: a re-run that draws nothing writes none
+  let pool: WorkerPool<Omit<CsvJob, "id">, CsvResult> | undefined;
+  return {
+    write: async (file, series) => {
+      const { agent, t, disks, cpu, cpuCoreMin, cpuCoreMax, temperature } = series;
+      const { load1, load5, load15, memory, swap, rxBytesPerS, txBytesPerS, securityIssues, sshFailed } =
+        series;
+      // the columns only: the latest snapshot is not in the CSV
+      const columns = { agent, t, disks, cpu, cpuCoreMin, cpuCoreMax, temperature, load1, load5, load15 };
+      const more = { memory, swap, rxBytesPerS, txBytesPerS, securityIssues, sshFailed, latest: undefined };
+      pool ??= new WorkerPool(WORKER, 1);
+      const { rows } = await pool.run({ file, series: { ...columns, ...more, cpuCount: series.cpuCount } });
+      rememberRows(
+        series,
+        rows.map((row) => Buffer.from(row.buffer, row.byteOffset, row.byteLength)),
+      );
+    },
+    close: async () => pool?.close(),
+  };
+}
