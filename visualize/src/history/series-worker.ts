@@ -26,13 +26,15 @@ async function readPart(job: SeriesJob): Promise<SeriesResult> {
   const builders = new Map<string, SeriesBuilder>();
   let samples = 0;
   try {
-    for await (const figures of reader.figuresOfPart(job.part, job.range)) {
-      let builder = builders.get(figures.agent);
-      if (builder === undefined) {
-        builder = new SeriesBuilder(figures.agent, job.capacity);
-        builders.set(figures.agent, builder);
+    for await (const batch of reader.figuresOfPart(job.part, job.range)) {
+      for (const figures of batch) {
+        let builder = builders.get(figures.agent);
+        if (builder === undefined) {
+          builder = new SeriesBuilder(figures.agent, job.capacity);
+          builders.set(figures.agent, builder);
+        }
+        if (builder.addFigures(figures)) samples++;
       }
-      if (builder.addFigures(figures)) samples++;
     }
   } finally {
     await reader.close();

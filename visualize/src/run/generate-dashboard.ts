@@ -3,7 +3,7 @@ import path from "node:path";
 import { loadHistory } from "../history/load-history.js";
 import { canReadInParallel, readSeriesInParallel } from "../history/parallel-series.js";
 import { threadCount } from "../workers/worker-pool.js";
-import { renderOverviewCharts, safeFileName } from "../charts/index.js";
+import { safeFileName } from "../charts/safe-file-name.js";
 import { createCsvWriter, type AgentCsvWriter } from "../csv/csv-writer.js";
 import { writeHistoryCsv } from "../csv/write-csv.js";
 import { writeDashboardPages } from "../dashboard/index.js";
@@ -46,7 +46,7 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
   const threads = threadCount();
   const onProgress = (read: number) =>
     progress.update(`reading ${source.where}: ${read.toLocaleString("en")} samples`);
-  const history = await timer
+  const reading = timer
     .time("read", () =>
       loadHistory(reader, {
         from: options.from,
@@ -61,6 +61,9 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
       }),
     )
     .finally(() => reader.close());
+  // Chart.js, Skia and date-fns take most of a second to load: while the workers read
+  const charts = import("../charts/index.js");
+  const history = await reading;
   const samples = history.agents.reduce((sum, a) => sum + a.series.t.length, 0);
   progress.line(
     `read ${samples.toLocaleString("en")} samples of ${history.agents.length} agents in ${seconds(timer.times.read)}`,
@@ -96,7 +99,7 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
       return charts;
     }),
   ).finally(() => Promise.all([renderer.close(), csvWriter.close()]));
-  const overview = await renderOverviewCharts(history.agents, chartOptions(options, "charts/overview"));
+  const overview = await (await charts).renderOverviewCharts(history.agents, chartOptions(options, "charts/overview"));
   timer.add("render", performance.now() - renderStarted);
   progress.line(`drew ${drawn} of ${history.agents.length} agents in ${seconds(timer.times.render)}`);
 

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { renderAgentCharts, type AgentChartOptions } from "../charts/index.js";
+import type { AgentChartOptions } from "../charts/index.js";
 import type { AgentCharts, AgentHistory } from "../model.js";
 import { threadCount, WorkerPool } from "../workers/worker-pool.js";
 import type { RenderJob, RenderResult } from "./render-worker.js";
@@ -22,7 +22,11 @@ const WORKER = new URL("./render-worker.js", import.meta.url);
  */
 export function createRenderer(threads = threadCount()): AgentRenderer {
   if (threads < 2 || !existsSync(fileURLToPath(WORKER)))
-    return { render: renderAgentCharts, close: async () => {} };
+    return {
+      render: async (history, options) =>
+        (await import("../charts/index.js")).renderAgentCharts(history, options),
+      close: async () => {},
+    };
   const pool = new WorkerPool<Omit<RenderJob, "id">, RenderResult>(WORKER, threads);
   return {
     render: async (history, options) => (await pool.run({ history, options })).charts,

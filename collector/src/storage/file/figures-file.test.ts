@@ -217,7 +217,8 @@ describe("the file store's figures file", () => {
     const parts = await reader.samplesParts(ALL, 4);
     expect(parts.some((p) => p.figuresFile === true) && parts.some((p) => p.figuresFile !== true)).toBe(true);
     const inParts: string[] = [];
-    for (const part of parts) for await (const f of reader.figuresOfPart(part, ALL)) inParts.push(f.ts);
+    for (const part of parts)
+      for await (const batch of reader.figuresOfPart(part, ALL)) inParts.push(...batch.map((f) => f.ts));
     await reader.close();
     expect(inParts).toEqual(whole);
   });

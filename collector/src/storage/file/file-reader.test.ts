@@ -193,7 +193,8 @@ describe("file history reader", () => {
     const parts = await reader.samplesParts(ALL, 4);
     expect(parts.length).toBeGreaterThanOrEqual(4);
     const inParts: string[] = [];
-    for (const part of parts) for await (const f of reader.figuresOfPart(part, ALL)) inParts.push(f.ts);
+    for (const part of parts)
+      for await (const batch of reader.figuresOfPart(part, ALL)) inParts.push(...batch.map((f) => f.ts));
     await reader.close();
     expect(inParts).toEqual(whole);
     expect(whole).toHaveLength(300);

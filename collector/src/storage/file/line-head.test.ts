@@ -1,10 +1,35 @@
 import { describe, expect, it } from "vitest";
 import { makeSnapshot } from "../mysql/testing.js";
-import { AgentNames, detached, readLineHead } from "./line-head.js";
+import { AgentNames, detached, isoTime, readLineHead } from "./line-head.js";
 import { eventJsonLine, sampleJsonLine } from "./lines.js";
 
 const TS = "2026-11-22T06:21:10.123Z";
 const head = (line: string, names = new AgentNames()) => readLineHead(line, 0, line.length, names);
+
+describe("isoTime", () => {
+  it("is Date.parse, for times in order, out of order, and in any other form", () => {
+    const times: string[] = [];
+    let time = Date.parse("1999-12-31T23:58:59.998Z");
+    for (let i = 0; i < 5000; i++) {
+      time += (i * 7919) % 4001;
+      times.push(new Date(time).toISOString());
+    }
+    times.push(
+      "2026-11-22T06:21:10.123Z",
+      "2026-11-22T06:21:60.000Z",
+      "2026-11-22T06:21:1a.000Z",
+      "2026-13-22T06:21:10.123Z",
+      "2026-11-22T06:21:10Z",
+      "2026-11-22T06:21:10.123+01:00",
+      "+012026-11-22T06:21:10.123Z",
+      "2026-11-22T06:21:10.123Z".replace("Z", "z"),
+      "not a time at all, 24 ch",
+      "",
+    );
+    for (const ts of [...times, ...times.slice().reverse()])
+      expect([ts, isoTime(ts)]).toEqual([ts, Date.parse(ts)]);
+  });
+});
 
 describe("line head", () => {
   it("gives agent, ts and time without parsing the line", () => {

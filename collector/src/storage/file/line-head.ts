@@ -29,8 +29,57 @@ export function readLineHead(
   const ts = text.slice(tsStart, tsEnd);
   if (ts.includes("\\")) return undefined;
   const agent = names.get(text.slice(agentStart, agentEnd));
-  return agent === undefined ? undefined : { agent, ts, time: Date.parse(ts) };
+  return agent === undefined ? undefined : { agent, ts, time: isoTime(ts) };
 }
+
+let cachedPrefix = "";
+let cachedMinute = Number.NaN;
+
+/**
+ * Date.parse(ts), for the toISOString form ("2026-11-22T06:21:10.123Z") several times faster
+ * (Date.parse took half the time of reading a figures line): consecutive lines share their
+ * minute, which is parsed once, the seconds and milliseconds are read as digits.
+ */
+export function isoTime(ts: string): number {
+  if (
+    ts.length !== 24 ||
+    ts.charCodeAt(16) !== COLON ||
+    ts.charCodeAt(19) !== DOT ||
+    ts.charCodeAt(23) !== UPPER_Z
+  )
+    return Date.parse(ts);
+  const s1 = ts.charCodeAt(17) - DIGIT_0;
+  const s2 = ts.charCodeAt(18) - DIGIT_0;
+  const m1 = ts.charCodeAt(20) - DIGIT_0;
+  const m2 = ts.charCodeAt(21) - DIGIT_0;
+  const m3 = ts.charCodeAt(22) - DIGIT_0;
+  if (!(
+    s1 >= 0 &&
+    s1 <= 5 &&
+    s2 >= 0 &&
+    s2 <= 9 &&
+    m1 >= 0 &&
+    m1 <= 9 &&
+    m2 >= 0 &&
+    m2 <= 9 &&
+    m3 >= 0 &&
+    m3 <= 9
+  ))
+    return Date.parse(ts);
+  if (cachedPrefix === "" || !ts.startsWith(cachedPrefix)) {
+    const prefix = ts.slice(0, 17);
+    const minute = Date.parse(`${prefix}00.000Z`);
+    if (Number.isNaN(minute)) return Date.parse(ts);
+    cachedPrefix = detached(prefix);
+    cachedMinute = minute;
+  }
+  return cachedMinute + (s1 * 10 + s2) * 1000 + m1 * 100 + m2 * 10 + m3;
+}
+
+const COLON = 58;
+const DOT = 46;
+const UPPER_Z = 90;
+const DIGIT_0 = 48;
 
 /**
  * Agent names read off lines, one string per name: decoded, and not cut from a line (see
