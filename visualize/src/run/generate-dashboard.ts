@@ -99,7 +99,9 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
       return charts;
     }),
   ).finally(() => Promise.all([renderer.close(), csvWriter.close()]));
-  const overview = await (await charts).renderOverviewCharts(history.agents, chartOptions(options, "charts/overview"));
+  const overview = await (
+    await charts
+  ).renderOverviewCharts(history.agents, chartOptions(options, "charts/overview"));
   timer.add("render", performance.now() - renderStarted);
   progress.line(`drew ${drawn} of ${history.agents.length} agents in ${seconds(timer.times.render)}`);
 
