@@ -69,7 +69,13 @@ async function pollingBench() {
   );
   const collector = spawn(
     process.execPath,
-    [path.join(ROOT, "dist/collector/src/main.js"), "--config", configFile],
+    // BENCH_COLLECTOR_FLAGS: node flags for the collector, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+    [
+      ...(process.env.BENCH_COLLECTOR_FLAGS ?? "").split(" ").filter(Boolean),
+      path.join(ROOT, "dist/collector/src/main.js"),
+      "--config",
+      configFile,
+    ],
     {
       stdio: ["ignore", "pipe", "pipe"],
     },
