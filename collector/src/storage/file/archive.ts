@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream } from "node:fs";
-import { access, rename, rm } from "node:fs/promises";
+import { access, open, rename, rm } from "node:fs/promises";
+import { once } from "node:events";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { listRotatedFiles, rotationKey } from "./file-names.js";
@@ -14,12 +15,23 @@ const GZIP_LEVEL = 1;
 export async function gzipFile(file: string): Promise<void> {
   const gz = `${file}.gz`;
   const tmp = `${gz}.tmp`;
+  let source;
   try {
-    await pipeline(createReadStream(file), createGzip({ level: GZIP_LEVEL }), createWriteStream(tmp));
+    source = await open(file, "r");
   } catch (error) {
-    await rm(tmp, { force: true });
-    if (isMissing(error) && !(await exists(file))) return;
+    if (isMissing(error)) return; // pruned meanwhile
     throw error;
+  }
+  const output = createWriteStream(tmp);
+  try {
+    await pipeline(source.createReadStream(), createGzip({ level: GZIP_LEVEL }), output);
+  } catch (error) {
+    // a failed pipeline may still be opening the .tmp: remove it once it is closed
+    if (!output.closed) await once(output, "close").catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw error;
+  } finally {
+    await source.close().catch(() => undefined);
   }
   if (await exists(gz)) {
     // the name was used before (a restart that lost the rotation audit): keep both, as two gzip members
