@@ -32,6 +32,8 @@ export interface HistoryReader {
    * samples (without it, read samples()). `agents` narrows the read like range.agent, to several.
    */
   figures?(range: TimeRange, agents?: ReadonlySet<string>): AsyncIterable<SampleFigures>;
+  /** figures() in batches, for a store whose records come many at a time (a yield each costs). */
+  figureBatches?(range: TimeRange, agents?: ReadonlySet<string>): AsyncIterable<SampleFigures[]>;
   /**
    * Each agent's sample at the given time (epoch ms), for figures whose sample() is undefined;
    * an agent whose sample is not found is left out.

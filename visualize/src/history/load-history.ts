@@ -102,7 +102,14 @@ async function readSeries(
     return builder;
   };
   let read = 0;
-  if (reader.figures !== undefined) {
+  if (reader.figureBatches !== undefined) {
+    for await (const batch of reader.figureBatches(range)) {
+      for (const figures of batch) builderOf(figures.agent).addFigures(figures);
+      const before = read;
+      read += batch.length;
+      if (Math.floor(read / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY)) onProgress?.(read);
+    }
+  } else if (reader.figures !== undefined) {
     for await (const figures of reader.figures(range)) {
       builderOf(figures.agent).addFigures(figures);
       if (++read % PROGRESS_EVERY === 0) onProgress?.(read);

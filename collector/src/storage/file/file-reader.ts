@@ -99,8 +99,12 @@ export class FileHistoryReader implements HistoryReader {
    * (figures-line.ts). Figures from the figures file have no sample(): see samplesAt.
    */
   async *figures(range: TimeRange, agents?: ReadonlySet<string>): AsyncGenerator<SampleFigures> {
+    for await (const batch of this.figureBatches(range, agents)) yield* batch;
+  }
+
+  async *figureBatches(range: TimeRange, agents?: ReadonlySet<string>): AsyncGenerator<SampleFigures[]> {
     for (const piece of await this.figuresPieces(range))
-      yield* this.read(piece.file, piece.range, figuresKind(piece.figuresFile), agents);
+      yield* this.readBatches(piece.file, piece.range, figuresKind(piece.figuresFile), agents);
   }
 
   /**
