@@ -1,7 +1,7 @@
 import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import type { PollSample } from "../records.js";
-import { listRotatedFiles } from "./file-names.js";
+import { listRotatedFiles, type RotatedFile } from "./file-names.js";
 import { AgentNames, readLineHead } from "./line-head.js";
 import { parseSampleLine } from "./lines.js";
 import { readLineTexts } from "./read-lines.js";
@@ -9,16 +9,18 @@ import { readLineTexts } from "./read-lines.js";
 const NEWLINE = 0x0a;
 const CHUNK_BYTES = 1024 * 1024;
 /**
- * Lines are written in about time order: once the backward read has gone this far past the
- * oldest sample still looked for, that sample is not where it should be (see findSamples).
+ * Lines are written in about time order: once the backward read of a file has gone this far
+ * past the oldest sample still looked for, that sample is not where it should be.
  */
 const SLACK_MS = 15 * 60_000;
 
 /**
- * Each wanted agent's sample at the wanted time (epoch ms), read off metrics_data.jsonl from its
- * end, newest file first: a dashboard wants each agent's newest sample, which is near the end.
- * The search gives up on a sample once it has read lines well older than it (a sample stored
- * far from its time, e.g. replayed much later, is left out: the caller reads for those).
+ * Each wanted agent's sample at the wanted time (epoch ms), read off metrics_data.jsonl. Files
+ * are written in time order, so the sample is in the last file whose first line is not newer
+ * than it, found by bisection (a first line each), or in the next one: only those are read,
+ * plain files from their end, so that an agent that stopped weeks ago costs no more than one
+ * polled a minute ago. A sample stored far from its time (replayed much later) is left out: the
+ * caller reads for those.
  */
 export async function findRecentSamples(
   jsonFile: string,
@@ -26,10 +28,62 @@ export async function findRecentSamples(
   track?: Set<Readable>,
 ): Promise<Map<string, PollSample>> {
   const found = new Map<string, PollSample>();
-  const missing = new Map(wanted);
+  const files = await listRotatedFiles(jsonFile);
   const names = new AgentNames();
+  const firstTimes = new Map<string, number>();
+  const firstTime = async (file: string): Promise<number> => {
+    let time = firstTimes.get(file);
+    if (time === undefined) {
+      time = Number.NaN;
+      for await (const text of readLineTexts(file, track)) {
+        const end = text.indexOf("\n");
+        time = readLineHead(text, 0, end === -1 ? text.length : end, names)?.time ?? Number.NaN;
+        break;
+      }
+      firstTimes.set(file, time);
+    }
+    return time;
+  };
+  // the wanted samples by the file that should hold them
+  const byFile = new Map<number, Map<string, number>>();
+  for (const [agent, time] of wanted) {
+    let low = 0;
+    let high = files.length - 1;
+    let at = 0;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if ((await firstTime(files[middle]!.path)) <= time) {
+        at = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    const group = byFile.get(at) ?? new Map<string, number>();
+    group.set(agent, time);
+    byFile.set(at, group);
+  }
+  for (const [at, group] of byFile) {
+    for (const file of files.slice(at, at + 2)) {
+      const missing = new Map([...group].filter(([agent]) => !found.has(agent)));
+      if (missing.size === 0) break;
+      for (const [agent, sample] of await searchFile(file, missing, names, track)) found.set(agent, sample);
+    }
+  }
+  return found;
+}
+
+/** The wanted samples found in one file: a plain one read from its end, a gzipped one whole. */
+async function searchFile(
+  file: RotatedFile,
+  wanted: ReadonlyMap<string, number>,
+  names: AgentNames,
+  track: Set<Readable> | undefined,
+): Promise<Map<string, PollSample>> {
+  const found = new Map<string, PollSample>();
+  const missing = new Map(wanted);
   let floor = oldest(missing) - SLACK_MS;
-  /** false once the line is older than every sample still missing. */
+  /** false once every sample is found, or the line is well older than those still missing. */
   const visit = (text: string, start: number, end: number): boolean => {
     const head = readLineHead(text, start, end, names);
     if (head === undefined) return true;
@@ -43,27 +97,23 @@ export async function findRecentSamples(
     }
     return missing.size > 0 && !(head.time < floor);
   };
-  const files = (await listRotatedFiles(jsonFile)).reverse();
-  for (const file of files) {
-    if (missing.size === 0) break;
-    let going = true;
-    if (file.gzipped) {
-      for await (const text of readLineTexts(file.path, track)) {
-        for (let start = 0, end = 0; start < text.length; start = end + 1) {
-          end = text.indexOf("\n", start);
-          if (end === -1) end = text.length;
-          if (end > start && !visit(text, start, end)) going = false;
-        }
+  if (file.gzipped) {
+    for await (const text of readLineTexts(file.path, track)) {
+      for (let start = 0, end = 0; start < text.length && missing.size > 0; start = end + 1) {
+        end = text.indexOf("\n", start);
+        if (end === -1) end = text.length;
+        if (end > start) visit(text, start, end);
       }
-    } else {
-      for await (const text of readTextsBackward(file.path)) {
-        for (let end = text.length; going && end > 0; end = text.lastIndexOf("\n", end - 1)) {
-          const start = text.lastIndexOf("\n", end - 1) + 1;
-          if (end > start) going = visit(text, start, end);
-          if (start === 0) break;
-        }
-        if (!going) break;
-      }
+      if (missing.size === 0) break;
+    }
+    return found;
+  }
+  let going = true;
+  for await (const text of readTextsBackward(file.path)) {
+    for (let end = text.length; going && end > 0; end = text.lastIndexOf("\n", end - 1)) {
+      const start = text.lastIndexOf("\n", end - 1) + 1;
+      if (end > start) going = visit(text, start, end);
+      if (start === 0) break;
     }
     if (!going) break;
   }
