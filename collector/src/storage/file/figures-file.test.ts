@@ -223,18 +223,30 @@ describe("the file store's figures file", () => {
     expect(inParts).toEqual(whole);
   });
 
-  it("finds each agent's newest whole sample, recent or stored long before", async () => {
+  it("finds each agent's newest whole sample: recent, stored long before, in between, or replayed late", async () => {
     const old = sample(5, "gone");
+    const between = sample(3700, "stopped");
+    const late = sample(9, "replayed");
     await write(
-      [[old], ...Array.from({ length: 20 }, (_, b) => samples(3600 + b * 15, 15))],
+      [
+        [old],
+        ...Array.from({ length: 20 }, (_, b) => [
+          ...samples(3600 + b * 15, 15),
+          ...(b === 6 ? [between] : []),
+        ]),
+        [late],
+      ],
       true,
       30 * 1024,
     );
+    expect(readdirSync(dir).filter((name) => name.startsWith("metrics_data-")).length).toBeGreaterThan(8);
     const reader = new FileHistoryReader(files);
     const wanted = new Map([
       ["web-01", T0 + 3897_000],
       ["web-02", T0 + 3898_000],
       ["gone", T0 + 5000],
+      ["stopped", T0 + 3700_000],
+      ["replayed", T0 + 9000],
       ["never", T0],
     ]);
     const found = await reader.samplesAt(wanted);
@@ -242,6 +254,8 @@ describe("the file store's figures file", () => {
     expect(found.get("web-01")).toEqual(sample(3897));
     expect(found.get("web-02")).toEqual(sample(3898));
     expect(found.get("gone")).toEqual(old);
+    expect(found.get("stopped")).toEqual(between);
+    expect(found.get("replayed")).toEqual(late);
     expect(found.has("never")).toBe(false);
   });
 });
