@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAgentProcess, type AgentProcess } from "../../agent/test/run-agent.js";
+import { figuresOf, type SampleFigures } from "../src/storage/figures.js";
 import type { PollEvent, PollSample } from "../src/storage/records.js";
 import { FileHistoryReader } from "../src/storage/file/file-reader.js";
 import { startPythonAgent } from "./python-agent.js";
@@ -23,6 +24,7 @@ describe("collector polling real agents into the file store", () => {
   let config: { file: string; dir: string };
   let samples: PollSample[];
   let events: PollEvent[];
+  let figures: SampleFigures[];
   const CYCLES = 3;
 
   beforeAll(async () => {
@@ -58,6 +60,13 @@ describe("collector polling real agents into the file store", () => {
     samples = await collect(reader.samples(ALL_TIME));
     events = await collect(reader.events(ALL_TIME));
     await reader.close();
+    const figuresReader = new FileHistoryReader({
+      jsonFile: path.join(data, "metrics_data.jsonl"),
+      figuresFile: path.join(data, "metrics_figures.jsonl"),
+      eventsFile: path.join(data, "poll_events.jsonl"),
+    });
+    figures = await collect(figuresReader.figures(ALL_TIME));
+    await figuresReader.close();
   }, 60_000);
 
   afterAll(async () => {
@@ -77,6 +86,17 @@ describe("collector polling real agents into the file store", () => {
     expect(py?.memory?.total_bytes).toBeGreaterThan(0);
     expect(py?.temperature?.cpu_celsius).toBeNull();
     expect(perAgent("ours-1")[0]?.snapshot.memory?.total_bytes).toBeGreaterThan(0);
+  });
+
+  it("writes every sample's figures to metrics_figures.jsonl, as figuresOf gives them", () => {
+    const values = ({ sample: _, ...rest }: SampleFigures) => ({ ...rest });
+    const byAgent = (list: SampleFigures[]) =>
+      Object.fromEntries(
+        ["ours-1", "ours-2", "python"].map((a) => [a, list.filter((f) => f.agent === a).map(values)]),
+      );
+    expect(figures.every((f) => f.sample() === undefined)).toBe(true); // read from the figures file
+    expect(byAgent(figures)).toEqual(byAgent(samples.map(figuresOf)));
+    expect(figures).toHaveLength(3 * CYCLES);
   });
 
   it("marks the dead and the hanging agent down, with the reason", () => {
