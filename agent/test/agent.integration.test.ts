@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -167,6 +167,7 @@ describe("agent over HTTPS", () => {
   });
   afterAll(async () => {
     await agent.stop();
+    rmSync(path.dirname(certFile), { recursive: true, force: true });
   });
 
   it("serves XML-RPC over TLS to a client that trusts the certificate", async () => {
@@ -196,6 +197,7 @@ describe("agent command line", () => {
   it("exits 2 naming the key for a bad CIDR, an unknown key and a wrong type", async () => {
     const file = writeTempConfig({ security: { allowed_ips: ["10.0.0.0/33"] }, colour: "blue", port: "80" });
     const { code, stderr } = await runAgent(["--config", file, "--check-config"]);
+    rmSync(path.dirname(file), { recursive: true, force: true });
     expect(code).toBe(2);
     expect(stderr).toContain("security.allowed_ips[0]: not an IP address or CIDR");
     expect(stderr).toContain("colour: unknown key");
@@ -207,6 +209,7 @@ describe("agent command line", () => {
     const file = path.join(dir, "agent.json");
     writeFileSync(file, "{ host: nope");
     const { code, stderr } = await runAgent(["--config", file]);
+    rmSync(dir, { recursive: true, force: true });
     expect(code).toBe(2);
     expect(stderr).toContain("is not valid JSON");
   });

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -45,6 +45,7 @@ export function startAgentProcess(config: object, timeoutMs = 15_000): Promise<A
     const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
     const code = await exited;
     clearTimeout(timer);
+    rmSync(path.dirname(file), { recursive: true, force: true });
     return code;
   };
 
