@@ -23,8 +23,8 @@ if [ -z "$ok" ]; then
   echo "smoke: no dashboard after 90 s; output:" >&2; cat "$log" >&2; exit 1
 fi
 png=$(curl -fsS "http://127.0.0.1:$port/index.html" | grep -o 'charts/[^"]*\.png' | head -n 1)
-curl -fsS "http://127.0.0.1:$port/$png" -o /tmp/hostwatch-smoke.png
-head -c 8 /tmp/hostwatch-smoke.png | od -An -c | grep -q 'P   N   G' || { echo "smoke: $png is not a PNG" >&2; exit 1; }
+curl -fsS "http://127.0.0.1:$port/$png" -o "$log.png"
+head -c 8 "$log.png" | od -An -c | grep -q 'P   N   G' || { echo "smoke: $png is not a PNG" >&2; exit 1; }
 trap - EXIT
 kill -INT -- "-$pid"
 code=0
@@ -38,3 +38,4 @@ fi
 grep -q "hostwatch-collector info: stopped" "$log" || { echo "smoke: the collector did not stop cleanly" >&2; cat "$log" >&2; exit 1; }
 grep -q "hostwatch-agent info: stopped" "$log" || { echo "smoke: the agent did not stop cleanly" >&2; cat "$log" >&2; exit 1; }
 case "$code" in 0 | 130) ;; *) cat "$log" >&2; exit 1 ;; esac
+rm -f "$log" "$log.png"

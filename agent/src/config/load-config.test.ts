@@ -1,7 +1,7 @@
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { ConfigError } from "./config-error.js";
 import { parseAgentConfig } from "./load-config.js";
 
@@ -92,6 +92,7 @@ describe("agent config", () => {
 
   it("reads the token from a private token file and refuses a world-readable one", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "hostwatch-token-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = path.join(dir, "token");
     writeFileSync(file, "0123456789abcdef0123\n", { mode: 0o600 });
     const config = parseAgentConfig({ security: { require_auth: true, token_file: file } });

@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { METRIC_FAMILIES } from "../protocol.js";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixtureHost } from "../../test/fixtures/hosts.js";
@@ -13,6 +13,8 @@ describe("createLinuxCollectors", () => {
   });
 
   it("collects every family of a fixture host", async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), "hostwatch-state-"));
+    onTestFinished(() => rmSync(stateDir, { recursive: true, force: true }));
     const collectors = createLinuxCollectors(fixtureHost("host-8core-sensors"), {
       disk: {
         statfs: async () => ({ bsize: 4096, blocks: 100, bfree: 50, bavail: 50, files: 10, ffree: 5 }),
@@ -22,7 +24,7 @@ describe("createLinuxCollectors", () => {
         sshWindowS: 600,
         authLogPaths: [],
         journalctl: null,
-        stateDir: mkdtempSync(join(tmpdir(), "hostwatch-state-")),
+        stateDir,
       },
     });
     const snapshot = Object.assign({}, ...(await Promise.all(collectors.map((c) => c.collect()))));

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { AgentState } from "./agent-state.js";
 
 describe("agent state", () => {
@@ -42,13 +42,13 @@ describe("agent state", () => {
 
 describe("agent state across a restart", () => {
   it("neither announces a known-down agent again nor forgets it", async () => {
-    const { mkdtempSync } = await import("node:fs");
+    const { mkdtempSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const path = await import("node:path");
     const { AgentStateFile } = await import("./agent-state-file.js");
-    const file = new AgentStateFile(
-      path.join(mkdtempSync(path.join(tmpdir(), "hostwatch-state-")), "agents.json"),
-    );
+    const dir = mkdtempSync(path.join(tmpdir(), "hostwatch-state-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const file = new AgentStateFile(path.join(dir, "agents.json"));
     const before = new AgentState("db-01", 2);
     before.failed("t1", 1, "timeout");
     before.failed("t2", 1, "timeout");
