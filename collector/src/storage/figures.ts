@@ -43,37 +43,50 @@ export interface SampleFigures extends FigureValues {
 
 /** The reference definition of every figure; a reader's fast path must give the same. */
 export function figuresOf(sample: PollSample): SampleFigures {
-  const figures = readFigures(sample, emptyFigures()) as SampleFigures;
+  const figures = readFigures(sample, new FiguresRecord());
   figures.sample = () => sample;
   return figures;
 }
 
+/**
+ * A sample's figures, every value missing (NaN) until set, and no stored sample: the one shape
+ * of the figures records the file reader makes (a reader that keeps samples overrides sample()).
+ */
+export class FiguresRecord implements SampleFigures {
+  cpuPercent = Number.NaN;
+  cpuCoreMin = Number.NaN;
+  cpuCoreMax = Number.NaN;
+  cpuCount = Number.NaN;
+  temperatureCelsius = Number.NaN;
+  load1 = Number.NaN;
+  load5 = Number.NaN;
+  load15 = Number.NaN;
+  memoryPercent = Number.NaN;
+  swapPercent = Number.NaN;
+  diskMounts: string[] = [];
+  diskPercents: number[] = [];
+  rxBytesPerS = Number.NaN;
+  txBytesPerS = Number.NaN;
+  securityIssues = Number.NaN;
+  sshFailed = Number.NaN;
+
+  constructor(
+    public agent = "",
+    public ts = "",
+    public time = Number.NaN,
+  ) {}
+
+  sample(): PollSample | undefined {
+    return undefined;
+  }
+}
+
 export function emptyFigures(): FigureValues {
-  return {
-    agent: "",
-    ts: "",
-    time: Number.NaN,
-    cpuPercent: Number.NaN,
-    cpuCoreMin: Number.NaN,
-    cpuCoreMax: Number.NaN,
-    cpuCount: Number.NaN,
-    temperatureCelsius: Number.NaN,
-    load1: Number.NaN,
-    load5: Number.NaN,
-    load15: Number.NaN,
-    memoryPercent: Number.NaN,
-    swapPercent: Number.NaN,
-    diskMounts: [],
-    diskPercents: [],
-    rxBytesPerS: Number.NaN,
-    txBytesPerS: Number.NaN,
-    securityIssues: Number.NaN,
-    sshFailed: Number.NaN,
-  };
+  return new FiguresRecord();
 }
 
 /** Fills `out` with the sample's figures and returns it; `out` can be reused from sample to sample. */
-export function readFigures(sample: PollSample, out: FigureValues): FigureValues {
+export function readFigures<T extends FigureValues>(sample: PollSample, out: T): T {
   const { cpu, temperature, load, memory, disks, network, security } = sample.snapshot;
   out.agent = sample.agent;
   out.ts = sample.ts;

@@ -1,4 +1,4 @@
-import { figuresOf } from "../figures.js";
+import { FiguresRecord, figuresOf } from "../figures.js";
 import type { SampleFigures } from "../figures.js";
 import type { PollSample } from "../records.js";
 import { detached, stringEnd } from "./line-head.js";
@@ -60,37 +60,16 @@ function slowFigures(line: string): SampleFigures | undefined {
   return sample === undefined ? undefined : figuresOf(sample);
 }
 
-class LineFigures implements SampleFigures {
-  cpuPercent = Number.NaN;
-  cpuCoreMin = Number.NaN;
-  cpuCoreMax = Number.NaN;
-  cpuCount = Number.NaN;
-  temperatureCelsius = Number.NaN;
-  load1 = Number.NaN;
-  load5 = Number.NaN;
-  load15 = Number.NaN;
-  memoryPercent = Number.NaN;
-  swapPercent = Number.NaN;
-  diskMounts: string[] = [];
-  diskPercents: number[] = [];
-  rxBytesPerS = Number.NaN;
-  txBytesPerS = Number.NaN;
-  securityIssues = Number.NaN;
-  sshFailed = Number.NaN;
-
+class LineFigures extends FiguresRecord {
   /** Not a plain property: a figures record compares and prints like figuresOf's. */
   readonly #newest: NewestLine;
 
-  constructor(
-    newest: NewestLine,
-    readonly agent: string,
-    readonly ts: string,
-    readonly time: number,
-  ) {
+  constructor(newest: NewestLine, agent: string, ts: string, time: number) {
+    super(agent, ts, time);
     this.#newest = newest;
   }
 
-  sample(): PollSample | undefined {
+  override sample(): PollSample | undefined {
     const newest = this.#newest;
     return newest.time === this.time
       ? parseSampleLine(newest.text.slice(newest.start, newest.end))
