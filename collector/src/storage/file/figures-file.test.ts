@@ -8,6 +8,7 @@ import type { FigureValues, SampleFigures } from "../figures.js";
 import { makeSnapshot } from "../mysql/testing.js";
 import type { PollSample, TimeRange } from "../records.js";
 import { figuresFileLine, parseFiguresFileLine, parseFiguresSinceLine } from "./figures-file.js";
+import { listRotatedFiles } from "./file-names.js";
 import { FileHistoryReader, type FileHistoryReaderOptions } from "./file-reader.js";
 import { FileStore } from "./file-store.js";
 import { readTextsBackward } from "./find-samples.js";
@@ -257,5 +258,13 @@ describe("the file store's figures file", () => {
     expect(found.get("stopped")).toEqual(between);
     expect(found.get("replayed")).toEqual(late);
     expect(found.has("never")).toBe(false);
+    // the oldest samples files pruned (the figures file outlives them): what was there is gone
+    for (const file of (await listRotatedFiles(files.jsonFile)).slice(0, 2)) unlinkSync(file.path);
+    const pruned = new FileHistoryReader(files);
+    const after = await pruned.samplesAt(wanted);
+    await pruned.close();
+    expect(after.has("gone")).toBe(false);
+    expect(after.get("web-02")).toEqual(sample(3898));
+    expect(after.get("stopped")).toEqual(between);
   });
 });

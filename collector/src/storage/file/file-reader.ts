@@ -6,11 +6,11 @@ import type { HistoryReader } from "../store.js";
 import { parseFiguresFileLine, parseFiguresSinceLine } from "./figures-file.js";
 import { FiguresLineParser } from "./figures-line.js";
 import { listRotatedFiles } from "./file-names.js";
-import { findRecentSamples } from "./find-samples.js";
+import { findSamples } from "./find-samples.js";
 import { AgentNames, readLineHead } from "./line-head.js";
 import type { LineHead } from "./line-head.js";
 import { parseAlertLine, parseEventLine, parseSampleLine } from "./lines.js";
-import { readLineTexts, splitAtLines, type ByteRange } from "./read-lines.js";
+import { readFirstLine, readLineTexts, splitAtLines, type ByteRange } from "./read-lines.js";
 import { RecentKeys, ReorderWindow } from "./reorder.js";
 
 export interface FileHistoryReaderOptions {
@@ -108,13 +108,15 @@ export class FileHistoryReader implements HistoryReader {
   }
 
   /**
-   * Each agent's sample at the given time (epoch ms), for figures without sample(): searched
-   * from the end of the samples file, then, for any not found there, by reading the files of
-   * their time.
+   * Each agent's sample at the given time (epoch ms), for figures without sample(): looked up in
+   * the file that should hold it (find-samples.ts), then, for any not there (stored far from its
+   * time), by reading the files from its time on. A sample older than the samples file's first
+   * line is not looked for: the figures file outlives it (it is ~15× smaller and rotates less),
+   * and reading all the history to find nothing would cost every run.
    */
   async samplesAt(wanted: ReadonlyMap<string, number>): Promise<Map<string, PollSample>> {
-    const found = await findRecentSamples(this.options.jsonFile, wanted, this.streams);
-    const missing = new Map([...wanted].filter(([agent]) => !found.has(agent)));
+    const { found, oldest } = await findSamples(this.options.jsonFile, wanted, this.streams);
+    const missing = new Map([...wanted].filter(([agent, time]) => !found.has(agent) && time >= oldest));
     if (missing.size === 0) return found;
     const times = [...missing.values()];
     const range = { from: Math.min(...times), to: Math.max(...times) + 1 };
@@ -192,11 +194,8 @@ export class FileHistoryReader implements HistoryReader {
    */
   private async figuresSince(figuresFile: string): Promise<number> {
     for (const file of await listRotatedFiles(figuresFile)) {
-      for await (const text of readLineTexts(file.path, this.streams)) {
-        const newline = text.indexOf("\n");
-        const first = newline === -1 ? text : text.slice(0, newline);
-        return parseFiguresSinceLine(first) ?? Number.NEGATIVE_INFINITY;
-      }
+      const first = await readFirstLine(file.path, this.streams);
+      if (first !== undefined) return parseFiguresSinceLine(first) ?? Number.NEGATIVE_INFINITY;
     }
     return Number.POSITIVE_INFINITY;
   }

@@ -4,7 +4,7 @@ import type { PollSample } from "../records.js";
 import { listRotatedFiles, type RotatedFile } from "./file-names.js";
 import { AgentNames, readLineHead } from "./line-head.js";
 import { parseSampleLine } from "./lines.js";
-import { readLineTexts } from "./read-lines.js";
+import { readFirstLine, readLineTexts } from "./read-lines.js";
 
 const NEWLINE = 0x0a;
 const CHUNK_BYTES = 1024 * 1024;
@@ -20,13 +20,13 @@ const SLACK_MS = 15 * 60_000;
  * than it, found by bisection (a first line each), or in the next one: only those are read,
  * plain files from their end, so that an agent that stopped weeks ago costs no more than one
  * polled a minute ago. A sample stored far from its time (replayed much later) is left out: the
- * caller reads for those.
+ * caller reads for those. `oldest` is the time of the oldest file's first line.
  */
-export async function findRecentSamples(
+export async function findSamples(
   jsonFile: string,
   wanted: ReadonlyMap<string, number>,
   track?: Set<Readable>,
-): Promise<Map<string, PollSample>> {
+): Promise<{ found: Map<string, PollSample>; oldest: number }> {
   const found = new Map<string, PollSample>();
   const files = await listRotatedFiles(jsonFile);
   const names = new AgentNames();
@@ -34,12 +34,9 @@ export async function findRecentSamples(
   const firstTime = async (file: string): Promise<number> => {
     let time = firstTimes.get(file);
     if (time === undefined) {
-      time = Number.NaN;
-      for await (const text of readLineTexts(file, track)) {
-        const end = text.indexOf("\n");
-        time = readLineHead(text, 0, end === -1 ? text.length : end, names)?.time ?? Number.NaN;
-        break;
-      }
+      const line = await readFirstLine(file, track);
+      time =
+        line === undefined ? Number.NaN : (readLineHead(line, 0, line.length, names)?.time ?? Number.NaN);
       firstTimes.set(file, time);
     }
     return time;
@@ -70,7 +67,8 @@ export async function findRecentSamples(
       for (const [agent, sample] of await searchFile(file, missing, names, track)) found.set(agent, sample);
     }
   }
-  return found;
+  const first = files[0] === undefined ? Number.NaN : await firstTime(files[0].path);
+  return { found, oldest: Number.isNaN(first) ? Number.NEGATIVE_INFINITY : first };
 }
 
 /** The wanted samples found in one file: a plain one read from its end, a gzipped one whole. */

@@ -107,6 +107,15 @@ export async function* readLineTexts(
   if (rest !== undefined) yield rest.toString("utf8");
 }
 
+/** The first line of a file (a .gz gunzipped), undefined for an empty or missing one. */
+export async function readFirstLine(file: string, track?: Set<Readable>): Promise<string | undefined> {
+  for await (const text of readLineTexts(file, track)) {
+    const newline = text.indexOf("\n");
+    return newline === -1 ? text : text.slice(0, newline);
+  }
+  return undefined;
+}
+
 async function openEither(file: string): Promise<{ handle: FileHandle; gzipped: boolean } | undefined> {
   const candidates = file.endsWith(".gz") ? [file] : [file, `${file}.gz`];
   for (const candidate of candidates) {
