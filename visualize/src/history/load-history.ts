@@ -6,7 +6,7 @@ import type { PollSample, TimeRange } from "../../../collector/src/storage/recor
 import type { HistoryReader } from "../../../collector/src/storage/store.js";
 import type { AgentHistory, AgentSeries, History } from "../model.js";
 import { isDown } from "./agent-state.js";
-import { SeriesBuilder } from "./series-builder.js";
+import { SeriesBuilder, SeriesBuilders } from "./series-builder.js";
 
 export interface LoadHistoryOptions {
   /** Inclusive start / exclusive end, epoch ms. */
@@ -92,36 +92,32 @@ async function readSeries(
   capacity: number,
   onProgress: ((samplesRead: number) => void) | undefined,
 ): Promise<Map<string, AgentSeries>> {
-  const builders = new Map<string, SeriesBuilder>();
-  const builderOf = (agent: string): SeriesBuilder => {
-    let builder = builders.get(agent);
-    if (builder === undefined) {
-      builder = new SeriesBuilder(agent, capacity);
-      builders.set(agent, builder);
-    }
-    return builder;
-  };
+  const series = new SeriesBuilders(capacity);
   let read = 0;
+  let reported = 0;
+  const count = (samples: number) => {
+    read += samples;
+    if (read - reported >= PROGRESS_EVERY) onProgress?.((reported = read));
+  };
   if (reader.figureBatches !== undefined) {
     for await (const batch of reader.figureBatches(range)) {
-      for (const figures of batch) builderOf(figures.agent).addFigures(figures);
-      const before = read;
-      read += batch.length;
-      if (Math.floor(read / PROGRESS_EVERY) > Math.floor(before / PROGRESS_EVERY)) onProgress?.(read);
+      for (const figures of batch) series.of(figures.agent).addFigures(figures);
+      count(batch.length);
     }
   } else if (reader.figures !== undefined) {
+    // one at a time, as the reader makes them (see MysqlHistoryReader.figures)
     for await (const figures of reader.figures(range)) {
-      builderOf(figures.agent).addFigures(figures);
-      if (++read % PROGRESS_EVERY === 0) onProgress?.(read);
+      series.of(figures.agent).addFigures(figures);
+      count(1);
     }
   } else {
     for await (const sample of reader.samples(range)) {
-      builderOf(sample.agent).add(sample);
-      if (++read % PROGRESS_EVERY === 0) onProgress?.(read);
+      series.of(sample.agent).add(sample);
+      count(1);
     }
   }
   onProgress?.(read);
-  return new Map([...builders].map(([agent, builder]) => [agent, builder.build()]));
+  return series.build();
 }
 
 /** Samples an agent sends over the range at the configured poll interval: the series' first capacity. */

@@ -171,3 +171,23 @@ export class SeriesBuilder {
     this.lastMountColumns = this.lastMounts.map((mount) => this.disks.get(mount) as Float64Array);
   }
 }
+
+/** A SeriesBuilder per agent, made when the agent first appears. */
+export class SeriesBuilders {
+  private readonly builders = new Map<string, SeriesBuilder>();
+
+  constructor(private readonly capacity: number) {}
+
+  of(agent: string): SeriesBuilder {
+    let builder = this.builders.get(agent);
+    if (builder === undefined) {
+      builder = new SeriesBuilder(agent, this.capacity);
+      this.builders.set(agent, builder);
+    }
+    return builder;
+  }
+
+  build(): Map<string, AgentSeries> {
+    return new Map([...this.builders].map(([agent, builder]) => [agent, builder.build()]));
+  }
+}

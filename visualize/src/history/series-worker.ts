@@ -6,7 +6,7 @@ import {
 } from "../../../collector/src/storage/file/file-reader.js";
 import type { AgentSeries } from "../model.js";
 import { serveJobs } from "../workers/serve-jobs.js";
-import { SeriesBuilder } from "./series-builder.js";
+import { SeriesBuilders } from "./series-builder.js";
 
 export interface SeriesJob {
   id: number;
@@ -23,23 +23,15 @@ export interface SeriesResult {
 
 async function readPart(job: SeriesJob): Promise<SeriesResult> {
   const reader = new FileHistoryReader(job.files);
-  const builders = new Map<string, SeriesBuilder>();
+  const series = new SeriesBuilders(job.capacity);
   let samples = 0;
   try {
-    for await (const batch of reader.figuresOfPart(job.part, job.range)) {
-      for (const figures of batch) {
-        let builder = builders.get(figures.agent);
-        if (builder === undefined) {
-          builder = new SeriesBuilder(figures.agent, job.capacity);
-          builders.set(figures.agent, builder);
-        }
-        if (builder.addFigures(figures)) samples++;
-      }
-    }
+    for await (const batch of reader.figuresOfPart(job.part, job.range))
+      for (const figures of batch) if (series.of(figures.agent).addFigures(figures)) samples++;
   } finally {
     await reader.close();
   }
-  return { samples, series: [...builders.values()].map((b) => b.build()) };
+  return { samples, series: [...series.build().values()] };
 }
 
 serveJobs(readPart);
