@@ -52,7 +52,15 @@ describe("hostwatch-visualize over the file store", () => {
       expect.arrayContaining(["alerts.html", "index.html", "agents/web-01.html", "agents/never-seen.html"]),
     );
     expect(brokenReferences(out)).toEqual([]);
-    expect(statSync(path.join(out, "data.csv")).size).toBeGreaterThan(1000);
+    // a row per sample of the range, in the agent's CSV (written on a worker) and in data.csv
+    const rows = (file: string) => readFileSync(path.join(out, file), "utf8").split("\r\n").slice(1, -1);
+    const stored = [...history.sampleBatches()]
+      .flat()
+      .filter((s) => s.agent === "web-01" && Date.parse(s.ts) >= from && Date.parse(s.ts) < to);
+    expect(stored.length).toBeGreaterThan(300);
+    const agentRows = rows("charts/web-01/data.csv");
+    expect(agentRows.map((row) => row.split(",")[1])).toEqual(stored.map((s) => s.ts));
+    expect(rows("data.csv").filter((row) => row.startsWith("web-01,"))).toEqual(agentRows);
   });
 
   it("draws PNG charts of the expected size that are not blank", async () => {

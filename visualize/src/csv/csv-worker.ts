@@ -1,6 +1,6 @@
 import type { AgentSeries } from "../model.js";
 import { serveJobs } from "../workers/serve-jobs.js";
-import { agentCsvRows, writeAgentCsv } from "./write-csv.js";
+import { formattedRows, writeAgentCsv } from "./write-csv.js";
 
 export interface CsvJob {
   id: number;
@@ -15,5 +15,5 @@ export interface CsvResult {
 
 serveJobs<CsvJob, CsvResult>(async (job) => {
   await writeAgentCsv(job.file, job.series);
-  return { rows: agentCsvRows(job.series) };
+  return { rows: formattedRows(job.series) };
 });

@@ -23,14 +23,9 @@ export function createCsvWriter(onWorker: boolean): AgentCsvWriter {
   let pool: WorkerPool<Omit<CsvJob, "id">, CsvResult> | undefined;
   return {
     write: async (file, series) => {
-      const { agent, t, disks, cpu, cpuCoreMin, cpuCoreMax, temperature } = series;
-      const { load1, load5, load15, memory, swap, rxBytesPerS, txBytesPerS, securityIssues, sshFailed } =
-        series;
-      // the columns only: the latest snapshot is not in the CSV
-      const columns = { agent, t, disks, cpu, cpuCoreMin, cpuCoreMax, temperature, load1, load5, load15 };
-      const more = { memory, swap, rxBytesPerS, txBytesPerS, securityIssues, sshFailed, latest: undefined };
       pool ??= new WorkerPool(WORKER, 1);
-      const { rows } = await pool.run({ file, series: { ...columns, ...more, cpuCount: series.cpuCount } });
+      // the columns only: the latest snapshot is not in the CSV, and would be copied over
+      const { rows } = await pool.run({ file, series: { ...series, latest: undefined } });
       rememberRows(
         series,
         rows.map((row) => Buffer.from(row.buffer, row.byteOffset, row.byteLength)),

@@ -43,11 +43,6 @@ export function rememberRows(series: AgentSeries, rows: Buffer[]): void {
   encodedRows.set(series, rows);
 }
 
-/** The rows of agentCsv, encoded in pieces. */
-export function agentCsvRows(series: AgentSeries): Buffer[] {
-  return formattedRows(series);
-}
-
 async function writeChunks(
   file: string,
   histories: ReadonlyArray<AgentHistory | AgentSeries>,
@@ -74,7 +69,8 @@ async function writeChunks(
  */
 const encodedRows = new WeakMap<AgentSeries, Buffer[]>();
 
-function formattedRows(history: AgentHistory | AgentSeries): Buffer[] {
+/** The rows of agentCsv / historyCsv (without the header), encoded in pieces. */
+export function formattedRows(history: AgentHistory | AgentSeries): Buffer[] {
   const series = "series" in history ? history.series : history;
   let chunks = encodedRows.get(series);
   if (chunks === undefined) {
