@@ -1,7 +1,7 @@
 // npm run docs:screenshots — the README's pictures, made by the tool itself: a synthetic
 // 24-hour history of six agents, hostwatch-visualize, and headless Chromium.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,24 +9,16 @@ import { chromium } from "playwright-core";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const { SyntheticHistory } = await import("../dist/visualize/src/demo/synthetic-history.js");
-const { writeToFileStore } = await import("../dist/visualize/src/demo/synthetic-file-store.js");
+const { writeSyntheticSetup } = await import("../dist/visualize/src/demo/synthetic-file-store.js");
 const { serveFolder } = await import("../dist/visualize/src/serve/static-server.js");
 
 const work = mkdtempSync(path.join(tmpdir(), "hostwatch-screenshots-"));
 try {
   const to = Date.now();
   const history = new SyntheticHistory({ agents: 6, from: to - 24 * 3_600_000, to, intervalMs: 60_000 });
-  const data = path.join(work, "data");
-  await writeToFileStore(history, data);
-  const config = path.join(work, "collector.json");
-  writeFileSync(
-    config,
-    JSON.stringify({
-      agents: history.names.map((name) => ({ name, host: "127.0.0.1" })),
-      storage: { type: "file", dir: data },
-      thresholds: { cpu_usage: { warning: 80, critical: 95 }, disk_usage: { warning: 85, critical: 95 } },
-    }),
-  );
+  const { configFile: config } = await writeSyntheticSetup(history, work, {
+    thresholds: { cpu_usage: { warning: 80, critical: 95 }, disk_usage: { warning: 85, critical: 95 } },
+  });
   const out = path.join(work, "dashboard");
   execFileSync(
     process.execPath,

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeToFileStore } from "../src/demo/synthetic-file-store.js";
+import { writeSyntheticSetup } from "../src/demo/synthetic-file-store.js";
 import { SyntheticHistory } from "../src/demo/synthetic-history.js";
 import { serveFolder, type StaticServer } from "../src/serve/static-server.js";
 import { REPO_ROOT, runVisualize } from "./run-visualize.js";
@@ -24,18 +24,9 @@ describe("the dashboard in headless Chromium", () => {
     work = mkdtempSync(path.join(tmpdir(), "hostwatch-browser-"));
     const to = Date.now();
     const history = new SyntheticHistory({ agents: 4, from: to - 3 * 3_600_000, to, intervalMs: 60_000 });
-    const data = path.join(work, "data");
-    await writeToFileStore(history, data);
-    const config = path.join(work, "collector.json");
-    writeFileSync(
-      config,
-      JSON.stringify({
-        agents: history.names.map((name) => ({ name, host: "127.0.0.1" })),
-        state_dir: path.join(work, "state"),
-        storage: { type: "file", dir: data },
-        thresholds: { cpu_usage: { warning: 80, critical: 95 } },
-      }),
-    );
+    const { configFile: config } = await writeSyntheticSetup(history, work, {
+      thresholds: { cpu_usage: { warning: 80, critical: 95 } },
+    });
     const out = path.join(work, "dashboard");
     const run = await runVisualize(["--config", config, "--output-dir", out, "--hours", "3"]);
     expect(run.code, run.stderr).toBe(0);

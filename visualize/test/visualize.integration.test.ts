@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSample } from "../../collector/src/storage/mysql/testing.js";
-import { fileStoreIn, writeToFileStore } from "../src/demo/synthetic-file-store.js";
+import { fileStoreIn, writeSyntheticSetup } from "../src/demo/synthetic-file-store.js";
 import { SyntheticHistory } from "../src/demo/synthetic-history.js";
 import { brokenReferences, htmlPages, pixelStats, pngSize, runVisualize } from "./run-visualize.js";
 
@@ -18,19 +18,11 @@ let history: SyntheticHistory;
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "hostwatch-visualize-"));
-  dataDir = path.join(work, "data");
   history = new SyntheticHistory({ agents: 5, from, to, intervalMs: 60_000 });
-  await writeToFileStore(history, dataDir);
-  configFile = path.join(work, "collector.json");
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      agents: [...history.names, "never-seen"].map((name) => ({ name, host: "127.0.0.1" })),
-      state_dir: path.join(work, "state"),
-      storage: { type: "file", dir: dataDir },
-      thresholds: { cpu_usage: { warning: 80, critical: 95 }, disk_usage: 90 },
-    }),
-  );
+  ({ configFile, dataDir } = await writeSyntheticSetup(history, work, {
+    agents: [...history.names, "never-seen"].map((name) => ({ name, host: "127.0.0.1" })),
+    thresholds: { cpu_usage: { warning: 80, critical: 95 }, disk_usage: 90 },
+  }));
 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));

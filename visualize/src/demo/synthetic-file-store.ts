@@ -1,3 +1,4 @@
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { FileStore } from "../../../collector/src/storage/file/file-store.js";
 import type { SyntheticHistory } from "./synthetic-history.js";
@@ -24,4 +25,22 @@ export async function writeToFileStore(history: SyntheticHistory, dir: string): 
   } finally {
     await store.close();
   }
+}
+
+/**
+ * What hostwatch-visualize reads, made up: the history in a file store in `dir`/data and a
+ * collector config there naming its agents (`config` adds or replaces keys). Returns both paths.
+ */
+export async function writeSyntheticSetup(
+  history: SyntheticHistory,
+  dir: string,
+  config: object = {},
+): Promise<{ configFile: string; dataDir: string }> {
+  const dataDir = path.join(dir, "data");
+  await writeToFileStore(history, dataDir);
+  const configFile = path.join(dir, "collector.json");
+  const agents = history.names.map((name) => ({ name, host: "127.0.0.1" }));
+  const base = { agents, state_dir: path.join(dir, "state"), storage: { type: "file", dir: dataDir } };
+  writeFileSync(configFile, JSON.stringify({ ...base, ...config }));
+  return { configFile, dataDir };
 }
