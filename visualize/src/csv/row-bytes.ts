@@ -52,14 +52,14 @@ export class RowBytes {
   isoTime(time: number): void {
     const minute = Math.floor(time / 60_000) * 60_000;
     const ms = time - minute;
+    if (!Number.isInteger(ms)) return this.ascii(new Date(time).toISOString());
     if (minute !== this.minute) {
       const iso = new Date(minute).toISOString();
       // years before 0 or after 9999 have a longer form
-      if (iso.length !== 24 || !Number.isInteger(ms)) return this.ascii(new Date(time).toISOString());
+      if (iso.length !== 24) return this.ascii(new Date(time).toISOString());
       this.minute = minute;
       this.minuteBytes.write(iso.slice(0, 17), "latin1");
     }
-    if (!Number.isInteger(ms)) return this.ascii(new Date(time).toISOString());
     this.bytes(this.minuteBytes);
     const seconds = Math.floor(ms / 1000);
     const millis = ms % 1000;
