@@ -1,4 +1,4 @@
-import type { MetricsSnapshot } from "../../agent/src/protocol.js";
+import type { NormalisedSnapshot } from "../../collector/src/polling/normalise/normalised-snapshot.js";
 import type { ResolvedRules } from "../../collector/src/alerts/evaluator/types.js";
 import type { AlertRecord, PollEvent } from "../../collector/src/storage/records.js";
 
@@ -34,7 +34,7 @@ export interface AgentSeries {
   securityIssues: Float64Array;
   sshFailed: Float64Array;
   /** The newest sample's full snapshot (latest values, brute-force sources, findings). */
-  latest: MetricsSnapshot | undefined;
+  latest: NormalisedSnapshot | undefined;
   /** Number of CPUs from the newest sample that had it (per-core load thresholds). */
   cpuCount: number | undefined;
 }

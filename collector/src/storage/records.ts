@@ -1,4 +1,4 @@
-import type { MetricsSnapshot } from "../../../agent/src/protocol.js";
+import type { NormalisedSnapshot } from "../polling/normalise/normalised-snapshot.js";
 import type { AlertNotification } from "../alerts/evaluator/types.js";
 
 /** One successful poll of one agent. (agent, ts) is its identity: replays never duplicate it. */
@@ -8,7 +8,7 @@ export interface PollSample {
   ts: string;
   duration_ms: number;
   /** The agent's answer, normalised to the contract's types (see polling/normalise/normalise-snapshot.ts). */
-  snapshot: MetricsSnapshot;
+  snapshot: NormalisedSnapshot;
 }
 
 export type PollEventKind = "poll_error" | "down" | "up";

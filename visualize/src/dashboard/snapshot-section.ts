@@ -1,4 +1,6 @@
-import type { MetricsSnapshot, SecurityMetrics } from "../../../agent/src/protocol.js";
+import type { SecurityMetrics } from "../../../agent/src/protocol.js";
+import type { Received } from "../../../collector/src/polling/normalise/normalised-snapshot.js";
+import type { NormalisedSnapshot } from "../../../collector/src/polling/normalise/normalised-snapshot.js";
 import { formatBytes, formatCelsius, formatDuration, formatNumber, formatPercent, NONE } from "./format.js";
 import { badge, table, td, timeTagIso } from "./fragments.js";
 import { escapeHtml } from "./html.js";
@@ -11,7 +13,7 @@ function facts(items: ReadonlyArray<[string, string]>): string {
   return `<dl class="facts">${items.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${v}</dd>`).join("")}</dl>`;
 }
 
-function capped<T>(items: readonly T[]): { shown: readonly T[]; more: string } {
+function capped<T>(items: readonly T[] = []): { shown: readonly T[]; more: string } {
   if (items.length <= MAX_ROWS) return { shown: items, more: "" };
   return {
     shown: items.slice(0, MAX_ROWS),
@@ -23,7 +25,7 @@ function e(value: unknown): string {
   return escapeHtml(value);
 }
 
-function systemFacts(s: MetricsSnapshot): string {
+function systemFacts(s: NormalisedSnapshot): string {
   const a = s.agent;
   return facts([
     ["Hostname", e(a.hostname)],
@@ -37,7 +39,7 @@ function systemFacts(s: MetricsSnapshot): string {
   ]);
 }
 
-function resourceFacts(s: MetricsSnapshot): string {
+function resourceFacts(s: NormalisedSnapshot): string {
   const m = s.memory;
   const t = s.temperature;
   const temperature =
@@ -69,7 +71,7 @@ function resourceFacts(s: MetricsSnapshot): string {
   ]);
 }
 
-function disksTable(s: MetricsSnapshot): string {
+function disksTable(s: NormalisedSnapshot): string {
   if (s.disks === undefined || s.disks.length === 0) return "";
   const { shown, more } = capped(s.disks);
   const rows = shown.map(
@@ -81,7 +83,7 @@ function disksTable(s: MetricsSnapshot): string {
   return `<h3>Disks</h3>${table(["Mount", "Device", "Type", "Used", "Usage", "Inodes"], rows)}${more}`;
 }
 
-function processTables(s: MetricsSnapshot): string {
+function processTables(s: NormalisedSnapshot): string {
   const p = s.processes;
   if (p === undefined) return "";
   const cpu = capped(p.top_cpu);
@@ -101,15 +103,16 @@ function processTables(s: MetricsSnapshot): string {
   );
 }
 
-function securitySection(sec: SecurityMetrics | undefined): string {
+function securitySection(sec: Received<SecurityMetrics> | undefined): string {
   if (sec === undefined) return `<h3>Security</h3><p>${badge("unavailable")} not reported by the agent.</p>`;
-  const parts = [`<h3>Security</h3><p>${badge(sec.status)} ${e(sec.issue_count)} issue(s)</p>`];
+  const status = sec.status ?? "unavailable";
+  const parts = [`<h3>Security</h3><p>${badge(status)} ${e(sec.issue_count ?? NONE)} issue(s)</p>`];
 
-  if (sec.suspicious_processes.length > 0) {
+  if (sec.suspicious_processes !== undefined && sec.suspicious_processes.length > 0) {
     const { shown, more } = capped(sec.suspicious_processes);
     const rows = shown.map(
       (p) =>
-        `<tr>${td(badge(p.severity))}${td(e(p.pid), "num")}${td(e(p.name), "mono")}${td(e(p.user))}` +
+        `<tr>${td(badge(p.severity ?? "unknown"))}${td(e(p.pid), "num")}${td(e(p.name), "mono")}${td(e(p.user))}` +
         `${td(e(p.exe), "mono")}${td(e(p.reason))}</tr>`,
     );
     parts.push(
@@ -117,25 +120,25 @@ function securitySection(sec: SecurityMetrics | undefined): string {
     );
   }
 
-  const ssh = sec.ssh_failed_logins;
-  if (ssh.total > 0 || ssh.sources.length > 0) {
-    const { shown, more } = capped(ssh.sources);
+  const ssh = sec.ssh_failed_logins ?? {};
+  const sources = ssh.sources ?? [];
+  if ((ssh.total ?? 0) > 0 || sources.length > 0) {
+    const { shown, more } = capped(sources);
     const rows = shown.map((src) => {
-      const users = src.users.slice(0, MAX_USERS).map(e).join(", ");
+      const tried = src.users ?? [];
+      const users = tried.slice(0, MAX_USERS).map(e).join(", ");
       const extra =
-        src.users.length > MAX_USERS
-          ? ` <span class="muted">+${src.users.length - MAX_USERS} more</span>`
-          : "";
+        tried.length > MAX_USERS ? ` <span class="muted">+${tried.length - MAX_USERS} more</span>` : "";
       return `<tr>${td(e(src.ip), "mono")}${td(e(src.count), "num")}${td(users + extra, "mono")}</tr>`;
     });
     parts.push(
-      `<h4>SSH brute-force sources</h4><p>${e(ssh.total)} failed logins in the last ${e(formatDuration(ssh.window_s))}.</p>` +
+      `<h4>SSH brute-force sources</h4><p>${e(ssh.total ?? NONE)} failed logins in the last ${e(formatDuration(ssh.window_s))}.</p>` +
         (rows.length > 0 ? table(["Source", "Failures", "Users tried"], rows) : "") +
         more,
     );
   }
 
-  if (sec.unexpected_listeners.length > 0) {
+  if (sec.unexpected_listeners !== undefined && sec.unexpected_listeners.length > 0) {
     const { shown, more } = capped(sec.unexpected_listeners);
     const rows = shown.map(
       (l) =>
@@ -147,16 +150,16 @@ function securitySection(sec: SecurityMetrics | undefined): string {
     );
   }
 
-  const unavailable = sec.checks.filter((c) => !c.available);
+  const unavailable = (sec.checks ?? []).filter((c) => c.available === false);
   if (unavailable.length > 0) {
     parts.push(
-      `<h4>Checks not available</h4><ul>${unavailable.map((c) => `<li><strong>${e(c.name)}</strong>: ${e(c.detail)}</li>`).join("")}</ul>`,
+      `<h4>Checks not available</h4><ul>${unavailable.map((c) => `<li><strong>${e(c.name ?? NONE)}</strong>: ${e(c.detail ?? "")}</li>`).join("")}</ul>`,
     );
   }
   return parts.join("\n");
 }
 
-function failingFamilies(s: MetricsSnapshot): string {
+function failingFamilies(s: NormalisedSnapshot): string {
   const failing = s.collector_status.filter((f) => !f.ok && f.error !== "disabled");
   if (failing.length === 0) return "";
   return `<h3>Metric families that failed</h3><ul>${failing
@@ -165,7 +168,7 @@ function failingFamilies(s: MetricsSnapshot): string {
 }
 
 /** The newest snapshot in detail: system, resources, processes, security findings. */
-export function renderSnapshotSection(snapshot: MetricsSnapshot | undefined): string {
+export function renderSnapshotSection(snapshot: NormalisedSnapshot | undefined): string {
   if (snapshot === undefined)
     return `<section><h2>Latest sample</h2><p class="muted">No sample received.</p></section>`;
   return `<section><h2>Latest sample <span class="muted">(${timeTagIso(snapshot.timestamp)})</span></h2>

@@ -34,7 +34,7 @@ export interface AgentSummary {
   disk: WorstDisk | undefined;
   /** A number, "no sensor" (the host has none) or undefined (not reported). */
   temperature: number | "no sensor" | undefined;
-  load: [number, number, number] | undefined;
+  load: [number | undefined, number | undefined, number | undefined] | undefined;
   security: SecurityStatus;
   securityIssues: number;
   alerts: Alert[];
@@ -52,8 +52,9 @@ export function summarizeAgent(
   const latest = history.series.latest;
   let disk: WorstDisk | undefined;
   for (const d of latest?.disks ?? []) {
-    if (Number.isFinite(d.usage_percent) && (disk === undefined || d.usage_percent > disk.percent)) {
-      disk = { mount: d.mount, percent: d.usage_percent };
+    const percent = d.usage_percent;
+    if (percent !== undefined && Number.isFinite(percent) && (disk === undefined || percent > disk.percent)) {
+      disk = { mount: d.mount ?? "?", percent };
     }
   }
   let temperature: AgentSummary["temperature"];

@@ -10,7 +10,7 @@ function seriesOf(minutes: number[], mounts?: string[]) {
   for (const minute of minutes) {
     const sample = makeSample("web-01", at(minute), minute);
     if (mounts !== undefined)
-      sample.snapshot.disks = sample.snapshot.disks!.filter((d) => mounts.includes(d.mount));
+      sample.snapshot.disks = sample.snapshot.disks!.filter((d) => mounts.includes(d.mount ?? ""));
     builder.add(sample);
   }
   return builder.build();

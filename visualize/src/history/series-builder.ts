@@ -1,4 +1,4 @@
-import type { MetricsSnapshot } from "../../../agent/src/protocol.js";
+import type { NormalisedSnapshot } from "../../../collector/src/polling/normalise/normalised-snapshot.js";
 import { emptyFigures, readFigures } from "../../../collector/src/storage/figures.js";
 import type { FigureValues, SampleFigures } from "../../../collector/src/storage/figures.js";
 import type { PollSample } from "../../../collector/src/storage/records.js";
@@ -107,7 +107,7 @@ export class SeriesBuilder {
     };
   }
 
-  private latest(): MetricsSnapshot | undefined {
+  private latest(): NormalisedSnapshot | undefined {
     return (this.newestSample ?? this.newestFigures?.sample())?.snapshot;
   }
 

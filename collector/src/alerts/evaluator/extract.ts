@@ -1,4 +1,4 @@
-import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
+import type { NormalisedSnapshot } from "../../polling/normalise/normalised-snapshot.js";
 import type { MetricName, ResolvedRules } from "./types.js";
 
 /** One value to compare with a rule. A metric whose value is missing yields no observation. */
@@ -15,7 +15,7 @@ export interface Observation {
  * The values of the metrics that have a rule. Third-party agents may leave out any field, so
  * everything is checked: a value that is absent, null or not a finite number is missing.
  */
-export function extractObservations(snapshot: MetricsSnapshot, rules: ResolvedRules): Observation[] {
+export function extractObservations(snapshot: NormalisedSnapshot, rules: ResolvedRules): Observation[] {
   const out: Observation[] = [];
   const add = (metric: MetricName, value: number | undefined, extra?: Partial<Observation>) => {
     if (rules[metric] && value !== undefined) out.push({ metric, value, ...extra });
@@ -37,7 +37,7 @@ export function extractObservations(snapshot: MetricsSnapshot, rules: ResolvedRu
 }
 
 function loadObservation(
-  snapshot: MetricsSnapshot,
+  snapshot: NormalisedSnapshot,
   perCore: boolean,
 ): { value: number; detail?: string } | undefined {
   const load = num(snapshot.load?.load_1);
@@ -49,13 +49,13 @@ function loadObservation(
 }
 
 /** Only a host with swap has a swap usage. */
-function swapValue(snapshot: MetricsSnapshot): number | undefined {
+function swapValue(snapshot: NormalisedSnapshot): number | undefined {
   const total = num(snapshot.memory?.swap_total_bytes);
   return total !== undefined && total > 0 ? num(snapshot.memory?.swap_percent) : undefined;
 }
 
 /** One value per mount; the first entry wins when an agent lists a mount twice. */
-function disks(snapshot: MetricsSnapshot): Array<{ mount: string; value: number }> {
+function disks(snapshot: NormalisedSnapshot): Array<{ mount: string; value: number }> {
   const list: unknown = snapshot.disks;
   if (!Array.isArray(list)) return [];
   const seen = new Map<string, number>();

@@ -1,4 +1,4 @@
-import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
+import type { NormalisedSnapshot } from "../../polling/normalise/normalised-snapshot.js";
 import type { AlertRecord, PollEvent, PollSample } from "../records.js";
 
 /**
@@ -26,19 +26,28 @@ export function eventJsonLine(event: PollEvent): string {
  * 2026-11-22T06:21:10.123Z web-01 cpu=12.5% temp=48.0C load=0.52/0.40/0.31 mem=43.2% disk=71.0%(/var) security=ok
  */
 export function sampleLogLine({ ts, agent, snapshot: s }: PollSample): string {
-  const cpu = s.cpu === undefined ? NA : `${s.cpu.usage_percent.toFixed(1)}%`;
-  const celsius = s.temperature?.cpu_celsius;
-  const temp = celsius == null ? NA : `${celsius.toFixed(1)}C`;
+  const cpu = percent(s.cpu?.usage_percent);
+  const temp = fixed(s.temperature?.cpu_celsius, 1, "C");
   const load =
     s.load === undefined
       ? NA
-      : [s.load.load_1, s.load.load_5, s.load.load_15].map((v) => v.toFixed(2)).join("/");
-  const mem = s.memory === undefined ? NA : `${s.memory.usage_percent.toFixed(1)}%`;
-  let worst = s.disks?.[0];
-  for (const disk of s.disks ?? []) if (disk.usage_percent > (worst?.usage_percent ?? 0)) worst = disk;
-  const disk = worst === undefined ? NA : `${worst.usage_percent.toFixed(1)}%(${oneLine(worst.mount)})`;
-  const security = s.security === undefined ? NA : oneLine(s.security.status);
+      : [s.load.load_1, s.load.load_5, s.load.load_15].map((v) => fixed(v, 2)).join("/");
+  const mem = percent(s.memory?.usage_percent);
+  let worst: { usage_percent?: number; mount?: string } | undefined;
+  for (const disk of s.disks ?? [])
+    if (worst === undefined || (disk.usage_percent ?? -1) > (worst.usage_percent ?? -1)) worst = disk;
+  const disk = worst === undefined ? NA : `${percent(worst.usage_percent)}(${oneLine(worst.mount ?? "?")})`;
+  const security = s.security === undefined ? NA : oneLine(s.security.status ?? NA);
   return `${ts} ${oneLine(agent)} cpu=${cpu} temp=${temp} load=${load} mem=${mem} disk=${disk} security=${security}`;
+}
+
+/** The number with `digits` decimals and its unit, or n/a: every field of a sample may be missing. */
+function fixed(value: number | null | undefined, digits: number, unit = ""): string {
+  return typeof value === "number" && Number.isFinite(value) ? `${value.toFixed(digits)}${unit}` : NA;
+}
+
+function percent(value: number | null | undefined): string {
+  return fixed(value, 1, "%");
 }
 
 const NA = "n/a";
@@ -55,7 +64,7 @@ export function parseSampleLine(line: string): PollSample | undefined {
   const { agent, ts, duration_ms, agent_info, ...families } = value;
   if (typeof agent !== "string" || typeof ts !== "string" || typeof duration_ms !== "number")
     return undefined;
-  const snapshot = { ...families, agent: agent_info } as unknown as MetricsSnapshot;
+  const snapshot = { ...families, agent: agent_info } as unknown as NormalisedSnapshot;
   return { agent, ts, duration_ms, snapshot };
 }
 

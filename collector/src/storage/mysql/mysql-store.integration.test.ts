@@ -151,7 +151,7 @@ describe("MysqlStore writes", () => {
       security_issue_count: 1,
       ssh_failed_total: 14,
       uptime_s: 86_403,
-      worst_disk_usage_percent: Math.max(...(snap.disks ?? []).map((d) => d.usage_percent)),
+      worst_disk_usage_percent: Math.max(...(snap.disks ?? []).map((d) => d.usage_percent ?? 0)),
     });
     const [agent] = await rows<Record<string, unknown>>("SELECT * FROM agents WHERE name = 'cols'");
     expect(agent).toMatchObject({

@@ -1,4 +1,4 @@
-import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
+import type { NormalisedSnapshot } from "../../polling/normalise/normalised-snapshot.js";
 import type { PollEvent, PollSample } from "../records.js";
 import { NULL_CELL, dbl, str, time, ubig, uint } from "./encoding.js";
 
@@ -113,7 +113,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 
 /** The families present in a snapshot, as a SET value ('cpu,load,...'). */
-export function familiesOf(snapshot: MetricsSnapshot): string {
+export function familiesOf(snapshot: NormalisedSnapshot): string {
   const present: string[] = [];
   const record = snapshot as unknown as Record<string, unknown>;
   for (const family of FAMILIES) {
@@ -136,7 +136,7 @@ export function sampleRow(
   snapshotField: string | null,
   agentTs: string | null,
 ): string {
-  const s = sample.snapshot as Partial<MetricsSnapshot>;
+  const s = sample.snapshot as NormalisedSnapshot;
   const cpu = isObject(s.cpu) ? s.cpu : undefined;
   const load = isObject(s.load) ? s.load : undefined;
   const temperature = isObject(s.temperature) ? s.temperature : undefined;
@@ -202,11 +202,11 @@ export function sampleRow(
 }
 
 /** One disk_samples row per disk, mounts deduplicated (the primary key holds the mount). */
-export function diskRows(agentId: number, ts: string, snapshot: MetricsSnapshot): string[] {
+export function diskRows(agentId: number, ts: string, snapshot: NormalisedSnapshot): string[] {
   const rows: string[] = [];
   const seen = new Set<string>();
   const head = `${agentId}\t${time(ts)}`;
-  for (const disk of asArray((snapshot as Partial<MetricsSnapshot>).disks)) {
+  for (const disk of asArray((snapshot as NormalisedSnapshot).disks)) {
     if (!isObject(disk) || typeof disk.mount !== "string" || disk.mount === "") continue;
     const mount = str(disk.mount, MOUNT_MAX);
     if (seen.has(mount)) continue;
@@ -224,8 +224,8 @@ export function diskRows(agentId: number, ts: string, snapshot: MetricsSnapshot)
  * sources, unexpected listeners) so that the same snapshot always gives the same (agent, ts, seq)
  * rows. For an SSH source, `user` holds the tried user names, comma-separated.
  */
-export function findingRows(agentId: number, ts: string, snapshot: MetricsSnapshot): string[] {
-  const security = (snapshot as Partial<MetricsSnapshot>).security;
+export function findingRows(agentId: number, ts: string, snapshot: NormalisedSnapshot): string[] {
+  const security = (snapshot as NormalisedSnapshot).security;
   if (!isObject(security)) return [];
   const rows: string[] = [];
   const head = `${agentId}\t${time(ts)}`;
@@ -278,7 +278,7 @@ export function eventRow(agentId: number, ts: string, event: PollEvent): string 
 }
 
 /** Agent metadata from a snapshot, cut to the agents table's widths (encoded fields). */
-export function agentInfoFields(snapshot: MetricsSnapshot): {
+export function agentInfoFields(snapshot: NormalisedSnapshot): {
   hostname: string;
   os: string;
   kernel: string;

@@ -1,4 +1,5 @@
 import type { SshSource } from "../../../../agent/src/protocol.js";
+import type { Received } from "../../../../collector/src/polling/normalise/normalised-snapshot.js";
 import { lineChart, lineDataset, seriesPoints } from "../line-chart.js";
 import { seriesColor } from "../palette.js";
 import { thresholdDatasets } from "../thresholds.js";
@@ -8,11 +9,13 @@ import type { PlotBuilder } from "./plot-spec.js";
 const TOP_SOURCES = 3;
 
 /** "SSH brute force: 203.0.113.7 (412), 198.51.100.23 (97)", or undefined without sources. */
-export function bruteForceSummary(sources: SshSource[] | undefined): string | undefined {
+export function bruteForceSummary(
+  sources: ReadonlyArray<Received<SshSource>> | undefined,
+): string | undefined {
   if (!sources || sources.length === 0) return undefined;
-  const top = [...sources].sort((a, b) => b.count - a.count).slice(0, TOP_SOURCES);
+  const top = [...sources].sort((a, b) => (b.count ?? 0) - (a.count ?? 0)).slice(0, TOP_SOURCES);
   const more = sources.length > top.length ? `, +${sources.length - top.length} more` : "";
-  return `SSH brute force: ${top.map((s) => `${s.ip} (${s.count})`).join(", ")}${more}`;
+  return `SSH brute force: ${top.map((s) => `${s.ip ?? "?"} (${s.count ?? "?"})`).join(", ")}${more}`;
 }
 
 export const securityPlot: PlotBuilder = ({ history, frame, gapMs }) => {
@@ -28,7 +31,7 @@ export const securityPlot: PlotBuilder = ({ history, frame, gapMs }) => {
     title,
     config: lineChart({
       title,
-      subtitle: bruteForceSummary(series.latest?.security?.ssh_failed_logins.sources),
+      subtitle: bruteForceSummary(series.latest?.security?.ssh_failed_logins?.sources),
       frame,
       y: { type: "linear", min: 0, suggestedMax: 2, ticks: { precision: 0, callback: integer } },
       y1: { type: "linear", min: 0, suggestedMax: 10, ticks: { precision: 0, callback: integer } },
