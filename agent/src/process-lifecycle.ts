@@ -1,12 +1,27 @@
 import { closeLogger, type Logger } from "./logging.js";
 
-/** On SIGTERM or SIGINT (once): logs, runs `stop`, flushes the log and exits 0. */
-export function stopOnSignals(logger: Logger, what: string, stop: () => Promise<void>): void {
+/**
+ * On SIGTERM or SIGINT (once): logs, runs `stop`, flushes the log and exits 0. With `boundMs`,
+ * a stop that has not finished by then exits 1 anyway: a service manager (systemd's
+ * TimeoutStopSec) is then never the one to kill it, and the bound can be stated.
+ */
+export function stopOnSignals(
+  logger: Logger,
+  what: string,
+  stop: () => Promise<void>,
+  boundMs?: number,
+): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal} received: ${what}`);
+    if (boundMs !== undefined) {
+      setTimeout(() => {
+        logger.error(`stop did not finish within ${boundMs / 1000} s: exiting anyway`);
+        void closeLogger(logger).finally(() => process.exit(1));
+      }, boundMs).unref();
+    }
     void stop()
       .then(() => logger.info("stopped"))
       .then(() => closeLogger(logger))

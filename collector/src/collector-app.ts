@@ -16,6 +16,8 @@ import { Scheduler } from "./polling/scheduler.js";
 import { shareOf } from "./polling/shard.js";
 import { Spool } from "./storage/spool/spool.js";
 import { StorageWriter } from "./storage/storage-writer.js";
+import { DeadLetterFile } from "./storage/writer/dead-letters.js";
+import { withDeadline } from "./storage/writer/deadline.js";
 
 export interface RunningCollector {
   scheduler: Scheduler;
@@ -36,13 +38,28 @@ export async function createCollector(
     onBadLine: (file, offset) => logger.error(`spool ${file}: damaged batch at byte ${offset} skipped`),
   });
   await spool.open();
-  // MySQL takes big batches best (one transaction each); files do not care
-  const writer = new StorageWriter(store, spool, logger, { batchSize: batchSizeFor(store.kind) });
-  await store.open().catch((error: unknown) => {
+  const deadLetters = new DeadLetterFile(config.paths.deadLetterFile, (letter) =>
     logger.error(
-      `${store.kind} store is not available at start (samples are spooled until it is): ${String(error)}`,
-    );
+      `${store.kind} store refuses a ${letter.kind} of ${letter.agent} (${letter.error}); ` +
+        `set aside in ${config.paths.deadLetterFile}, the rest of its batch is stored (logged once per agent)`,
+    ),
+  );
+  // MySQL takes big batches best (one transaction each); files do not care
+  const writer = new StorageWriter(store, spool, logger, {
+    batchSize: batchSizeFor(store.kind),
+    writeTimeoutMs: config.storage.write_timeout * 1000,
+    probeIntervalMs: config.storage.probe_interval * 1000,
+    deadLetters,
   });
+  // migrations may take a while on a big database; later opens are retried by the writer's probe
+  const storeOpen = await withDeadline(store.open(), OPEN_DEADLINE_MS, `${store.kind} store open`)
+    .then(() => true)
+    .catch((error: unknown) => {
+      logger.error(
+        `${store.kind} store is not available at start (samples are spooled until it is): ${errorText(error)}`,
+      );
+      return false;
+    });
 
   const stateFile = new AgentStateFile(path.join(config.state_dir, `agents-shard${config.shard.index}.json`));
   const saved = stateFile.load();
@@ -86,7 +103,7 @@ export async function createCollector(
     writer,
     health,
     start() {
-      writer.start();
+      writer.start(storeOpen);
       alerts.start();
       scheduler.start();
       healthTimer = setInterval(
@@ -108,15 +125,15 @@ export async function createCollector(
       );
     },
     async runOnce() {
-      writer.start();
+      writer.start(storeOpen);
       await scheduler.runOnce();
     },
     async stop() {
       clearInterval(healthTimer);
       clearInterval(retentionTimer);
       await scheduler.stop();
-      await alerts.stop();
-      await writer.close();
+      // no poll runs now, so no alert record can follow: both finish side by side, each bounded
+      await Promise.all([alerts.stop(), writer.close()]);
       try {
         stateFile.save(pollers.map((poller) => poller.state.health));
       } catch (error) {
@@ -145,7 +162,14 @@ function logOutcome(logger: Logger, outcome: PollOutcome): void {
   }
 }
 
+/** How long the first open of the store may take before the collector starts spooling. */
+const OPEN_DEADLINE_MS = 30_000;
+
 /** Samples per write: MySQL inserts are cheaper per row in larger transactions. */
 export function batchSizeFor(kind: Store["kind"]): number {
   return kind === "mysql" ? 5000 : 1000;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,6 @@
 import type { AgentPoller } from "./polling/agent-poller.js";
 import type { Scheduler } from "./polling/scheduler.js";
-import type { StorageWriter } from "./storage/storage-writer.js";
+import type { StorageWriter, StoreLag } from "./storage/storage-writer.js";
 
 export interface HealthReport {
   pollsPerSecond: number;
@@ -9,8 +9,12 @@ export interface HealthReport {
   up: number;
   down: number;
   latenessP99Ms: number;
-  storeLagRecords: number;
-  spooledBatches: number;
+  /** Records not yet in the store, by where they wait. */
+  notStored: StoreLag;
+  /** Records the store refused one by one, set aside since start. */
+  deadLettered: number;
+  /** Seconds the store has been away, when it is. */
+  storeAwayS: number | undefined;
 }
 
 /** The collector's own health over the last period, from the scheduler and the writer. */
@@ -37,8 +41,9 @@ export class HealthMonitor {
       up: this.pollers.filter((p) => p.state.health.state === "up").length,
       down: this.pollers.filter((p) => p.state.health.state === "down").length,
       latenessP99Ms: lateness[Math.floor(lateness.length * 0.99)] ?? 0,
-      storeLagRecords: this.writer.lag.records,
-      spooledBatches: this.writer.lag.spooledBatches,
+      notStored: this.writer.lag,
+      deadLettered: this.writer.stats.deadLettered,
+      storeAwayS: since(this.writer.unavailableSince, now),
     };
     this.lastPolls = polls;
     this.lastFailures = failures;
@@ -52,6 +57,19 @@ export function formatHealth(r: HealthReport): string {
   return (
     `health: ${r.pollsPerSecond} polls/s, ${r.failures} failed, ${r.overruns} overruns, ` +
     `${r.up} up, ${r.down} down, start lateness p99 ${r.latenessP99Ms} ms, ` +
-    `store lag ${r.storeLagRecords} records + ${r.spooledBatches} spooled batches`
+    `${formatNotStored(r.notStored)}${r.storeAwayS === undefined ? "" : ` (store away for ${r.storeAwayS} s)`}` +
+    (r.deadLettered > 0 ? `, ${r.deadLettered} records set aside as dead letters` : "")
   );
+}
+
+/** "not yet stored: 12 records (12 in memory, 0 being written, 0 spooled)" — every record not durable in the store. */
+export function formatNotStored(lag: StoreLag): string {
+  const total = lag.inMemory + lag.inFlight + lag.spooledRecords;
+  const spooled =
+    lag.spooledBatches > 0 ? `${lag.spooledRecords} spooled in ${lag.spooledBatches} batches` : "0 spooled";
+  return `not yet stored: ${total} records (${lag.inMemory} in memory, ${lag.inFlight} being written, ${spooled})`;
+}
+
+function since(start: number | undefined, now: number): number | undefined {
+  return start === undefined ? undefined : Math.round((now - start) / 1000);
 }

@@ -10,6 +10,11 @@ import { createCollector } from "./collector-app.js";
 import { loadCollectorConfig, type CollectorConfig } from "./config/load-config.js";
 
 const EXIT_CONFIG = 2;
+/**
+ * SIGTERM ends within this, whatever the store does: polls get 1 s, the last write its
+ * deadline (storage.write_timeout, 5 s by default) before it is spooled, closing 1 s.
+ */
+const STOP_BOUND_MS = 10_000;
 
 async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
@@ -91,7 +96,7 @@ async function main(): Promise<void> {
   }
 
   collector.start();
-  stopOnSignals(logger, "stopping polls and flushing storage", () => collector.stop());
+  stopOnSignals(logger, "stopping polls and flushing storage", () => collector.stop(), STOP_BOUND_MS);
 }
 
 main().catch(exitOnError("hostwatch-collector"));

@@ -72,7 +72,8 @@ export class AlertService {
     clearInterval(this.timer);
     clearTimeout(this.saveTimer);
     this.saveState();
-    await this.dispatcher.close(15_000);
+    // bounded so that a stop ends within the collector's stop bound (README, "Stopping")
+    await this.dispatcher.close(5_000);
   }
 
   private publish(notifications: AlertNotification[]): void {

@@ -22,6 +22,7 @@ export interface StoragePaths {
   eventsFile: string;
   alertsFile: string;
   spoolDir: string;
+  deadLetterFile: string;
 }
 
 export interface CollectorConfig extends Omit<ParsedCollectorConfig, "agents" | "state_dir"> {
@@ -60,6 +61,11 @@ export function parseCollectorConfig(input: unknown, baseDir = process.cwd()): C
       // shards that share a state_dir must not share a spool
       spoolDir: resolve(
         parsed.storage.spool_dir ?? (parsed.shard.count > 1 ? `spool-shard${parsed.shard.index}` : "spool"),
+        stateDir,
+      ),
+      deadLetterFile: resolve(
+        parsed.storage.dead_letter_file ??
+          (parsed.shard.count > 1 ? `dead-letter-shard${parsed.shard.index}.jsonl` : "dead-letter.jsonl"),
         stateDir,
       ),
     },

@@ -15,6 +15,18 @@ export interface Store {
   writeAlerts(alerts: ReadonlyArray<AlertRecord>): Promise<void>;
   /** Forces buffered data to disk / the database. */
   flush(): Promise<void>;
+  /**
+   * A cheap check that the store would take a write now (MySQL: a fresh connection and SELECT 1;
+   * files: the folder is writable and has room), opening it first when it never opened.
+   * Rejects with the reason; must settle within about `timeoutMs`.
+   */
+  probe(timeoutMs: number): Promise<void>;
+  /**
+   * Gives up on the writes in progress: a write that passed the caller's deadline is hanging
+   * (a blackholed connection), so its connections are destroyed and the next write starts on
+   * fresh ones. A store whose writes cannot be cancelled (the file system) does nothing.
+   */
+  abort(): void;
   close(): Promise<void>;
 }
 

@@ -174,6 +174,19 @@ export const COLLECTOR_KEY_DOCS: KeyDocs = {
     meaning: "where batches wait while the store is unavailable; relative to `state_dir`",
     computedDefault: "`spool` in `state_dir` (`spool-shardN` with several shards)",
   },
+  "storage.dead_letter_file": {
+    meaning:
+      "records the store refuses one by one (while it takes the rest of their batch) are set aside here, a JSON line each with the error; relative to `state_dir`",
+    computedDefault: "`dead-letter.jsonl` in `state_dir` (`dead-letter-shardN.jsonl` with several shards)",
+  },
+  "storage.write_timeout": {
+    meaning:
+      "deadline of every store write, 0.5 s to 60 s; past it the store counts as hanging: its connections are dropped and batches are spooled",
+  },
+  "storage.probe_interval": {
+    meaning:
+      "while the store is away, how often it is probed (a fresh connection and `SELECT 1`, or the data folder's free space); the spool is replayed as soon as it answers",
+  },
   "thresholds.cpu_usage": threshold(
     "cpu_usage",
     "CPU usage in %. Every threshold is a warning level, `{warning, critical, for, hysteresis, per_core}`, or `null` (off)",

@@ -1,4 +1,6 @@
-import { stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, mkdir, stat, statfs } from "node:fs/promises";
+import path from "node:path";
 import type { AlertRecord, PollEvent, PollSample } from "../records.js";
 import type { Store } from "../store.js";
 import { figuresFileLine, figuresSinceLine } from "./figures-file.js";
@@ -58,13 +60,11 @@ export class FileStore implements Store {
 
   async writeSamples(samples: ReadonlyArray<PollSample>): Promise<void> {
     if (samples.length === 0) return;
+    // every line is made before any is written: a record that cannot be encoded writes nothing
     const json = samples.map(sampleJsonLine);
     const log = samples.map(sampleLogLine);
-    await Promise.all([
-      this.json.write(json),
-      this.metrics.write(log),
-      this.figures?.write(samples.map(figuresFileLine)),
-    ]);
+    const figures = this.figures === undefined ? [] : samples.map(figuresFileLine);
+    await Promise.all([this.json.write(json), this.metrics.write(log), this.figures?.write(figures)]);
   }
 
   async writeEvents(events: ReadonlyArray<PollEvent>): Promise<void> {
@@ -80,6 +80,19 @@ export class FileStore implements Store {
     await this.each((file) => file.flush());
   }
 
+  /** The data folder exists, is writable, and has room for a batch. */
+  async probe(): Promise<void> {
+    const dir = path.dirname(this.options.jsonFile);
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+    const { bavail, bsize } = await statfs(dir);
+    const free = bavail * bsize;
+    if (free < MIN_FREE_BYTES) throw new Error(`no space left on device: ${free} bytes free in ${dir}`);
+  }
+
+  /** File writes cannot be cancelled; a hanging one holds only the files behind it. */
+  abort(): void {}
+
   async close(): Promise<void> {
     await this.each((file) => file.close());
   }
@@ -94,6 +107,9 @@ export class FileStore implements Store {
     if (failed !== undefined) throw failed.reason;
   }
 }
+
+/** Room a probe asks for before replaying (a spooled batch is up to a few MiB of lines). */
+const MIN_FREE_BYTES = 4 * 1024 * 1024;
 
 /** Whether the rotated file has no lines yet (no file, or empty ones). */
 async function isEmpty(file: string): Promise<boolean> {

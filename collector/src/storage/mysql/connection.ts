@@ -1,5 +1,6 @@
 import knexFactory from "knex";
 import type { Knex } from "knex";
+import mysql from "mysql2";
 import type { Connection } from "mysql2";
 
 /** Where the database is and how long to wait for it. */
@@ -143,4 +144,33 @@ export function fromDbTime(value: string): string {
   const [date = "", time = "00:00:00"] = value.split(" ");
   const [hms = "00:00:00", fraction = ""] = time.split(".");
   return `${date}T${hms}.${fraction.padEnd(3, "0").slice(0, 3)}Z`;
+}
+
+/**
+ * Connects afresh (not through the pool, which may hold connections wedged by an outage) and
+ * runs SELECT 1; rejects with the reason, within about `timeoutMs`.
+ */
+export function pingServer(options: MysqlConnectionOptions, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const connection = mysql.createConnection({
+      host: options.host,
+      port: options.port,
+      user: options.user,
+      password: options.password,
+      database: options.database,
+      connectTimeout: timeoutMs,
+    });
+    const timer = setTimeout(() => finish(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    let settled = false;
+    function finish(error: Error | null): void {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      connection.destroy();
+      if (error === null) resolve();
+      else reject(error);
+    }
+    connection.on("error", (error) => finish(error));
+    connection.query("SELECT 1", (error) => finish(error));
+  });
 }

@@ -9,6 +9,7 @@ import {
   createKnex,
   destroyKnex,
   ensureDatabase,
+  pingServer,
   toDbTime,
 } from "./connection.js";
 import type { MysqlConnectionOptions } from "./connection.js";
@@ -143,6 +144,9 @@ export class MysqlStore implements Store {
   private readonly agentTouchIntervalMs: number;
   private readonly writeConcurrency: number;
   private bulkMode: BulkMode = "insert";
+  private opening: Promise<void> | undefined;
+  /** Aborted by abort(): the statements in progress reject and their connections are destroyed. */
+  private aborter = new AbortController();
 
   constructor(private readonly options: MysqlStoreOptions) {
     assertDatabaseName(options.database);
@@ -160,8 +164,34 @@ export class MysqlStore implements Store {
   }
 
   /** Connects, creates the database if missing (and allowed), migrates, applies retention. */
-  async open(): Promise<void> {
-    if (this.db !== null) return;
+  open(): Promise<void> {
+    if (this.db !== null) return Promise.resolve();
+    // a probe may ask again while an open still runs (it was given up on, not stopped)
+    this.opening ??= this.openNow().finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  /** Opens when it never did; otherwise a fresh connection runs SELECT 1. */
+  async probe(timeoutMs: number): Promise<void> {
+    if (this.db === null) await this.open();
+    else await pingServer(this.options, timeoutMs);
+  }
+
+  /**
+   * Rejects the statements in progress and destroys their connections, and swaps the pool for
+   * a new one: connections still being made to a server that does not answer are left behind
+   * with the old pool, so they cannot hold up the next write.
+   */
+  abort(): void {
+    this.aborter.abort(new Error("the write was given up: the MySQL server did not answer in time"));
+    this.aborter = new AbortController();
+    const old = this.db;
+    if (old === null) return;
+    this.db = createKnex(this.options, this.options.database, this.options.onWarning);
+    void destroyKnex(old, 0);
+  }
+
+  private async openNow(): Promise<void> {
     const { host, port, database } = this.options;
     const where = `${host}:${port}/${database}`;
     if (this.options.createDatabase ?? true) {
@@ -501,10 +531,11 @@ export class MysqlStore implements Store {
    */
   private async transaction(db: Knex, parts: ReadonlyArray<Iterable<Operation>>): Promise<void> {
     const client = db.client as PoolClient;
+    const signal = this.aborter.signal;
     const connection = await client.acquireConnection();
     const inFlight: Array<Promise<void>> = [];
     const send = (operation: Operation): void => {
-      const pending = runOperation(connection, operation, this.queryTimeoutMs);
+      const pending = runOperation(connection, operation, this.queryTimeoutMs, signal);
       pending.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
       inFlight.push(pending);
     };
@@ -534,22 +565,31 @@ export class MysqlStore implements Store {
   }
 }
 
-/** One statement on a raw mysql2 connection, bounded by timeoutMs. */
-function runOperation(connection: Connection, operation: Operation, timeoutMs: number): Promise<void> {
+/** One statement on a raw mysql2 connection, bounded by timeoutMs and by `signal`. */
+function runOperation(
+  connection: Connection,
+  operation: Operation,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false;
-    const timer = setTimeout(() => {
-      if (settled) return;
-      settled = true;
-      reject(new Error(`MySQL statement timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
     const done = (error: Error | null): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
       if (error) reject(error);
       else resolve();
     };
+    const timer = setTimeout(
+      () => done(new Error(`MySQL statement timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    // the caller's transaction destroys the connection once this rejects
+    const onAbort = (): void => done(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort);
     // values null (not undefined): mysql2 then sends the text as it is, instead of scanning
     // megabytes of literals for "?" placeholders first.
     const { data } = operation;

@@ -39,24 +39,6 @@ export async function* readLines(file: string, start = 0): AsyncGenerator<Line> 
   }
 }
 
-/** Newlines in a file from `start` on, i.e. its complete lines. */
-export async function countLines(file: string, start = 0): Promise<number> {
-  const handle = await open(file, "r");
-  try {
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    let lines = 0;
-    for (let position = start; ;) {
-      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, position);
-      if (bytesRead === 0) return lines;
-      const chunk = buffer.subarray(0, bytesRead);
-      for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, nl + 1)) lines++;
-      position += bytesRead;
-    }
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Whether `offset` is the start of a line: 0, or just after a newline. */
 export async function isLineStart(file: string, offset: number): Promise<boolean> {
   if (offset === 0) return true;

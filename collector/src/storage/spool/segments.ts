@@ -1,6 +1,6 @@
 import { open, readdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { countLines, isLineStart } from "./read-lines.js";
+import { isLineStart, readLines } from "./read-lines.js";
 
 /** One file of the spool: `000000000042.jsonl`, one batch per line, and maybe `000000000042.offset`. */
 export interface Segment {
@@ -11,6 +11,8 @@ export interface Segment {
   offset: number;
   /** Complete lines after `offset`. */
   batches: number;
+  /** Records in those lines. */
+  records: number;
 }
 
 const SEGMENT_NAME = /^(\d{12})\.jsonl$/;
@@ -23,6 +25,7 @@ export function newSegment(dir: string, seq: number): Segment {
     size: 0,
     offset: 0,
     batches: 0,
+    records: 0,
   };
 }
 
@@ -36,7 +39,7 @@ export async function listSegments(dir: string): Promise<Segment[]> {
     const segment = newSegment(dir, Number(match[1]));
     segment.size = (await stat(segment.file)).size;
     segment.offset = await readOffset(segment);
-    segment.batches = await countLines(segment.file, segment.offset);
+    Object.assign(segment, await countBatches(segment.file, segment.offset));
     segments.push(segment);
   }
   for (const name of names) {
@@ -89,5 +92,32 @@ async function removeFile(file: string): Promise<void> {
     await unlink(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
+
+const RECORDS_HEAD = /^\{"records":(\d+),/;
+
+/** Batches (complete lines) and their records from `start` on; a line without its count is parsed. */
+async function countBatches(file: string, start: number): Promise<{ batches: number; records: number }> {
+  let batches = 0;
+  let records = 0;
+  for await (const { text } of readLines(file, start)) {
+    batches++;
+    const head = RECORDS_HEAD.exec(text);
+    records += head !== null ? Number(head[1]) : countRecords(text);
+  }
+  return { batches, records };
+}
+
+/** A line of an older release (no count in front), or a damaged one (0). */
+function countRecords(text: string): number {
+  try {
+    const { samples, events, alerts } = JSON.parse(text) as Record<string, unknown>;
+    return [samples, events, alerts].reduce<number>(
+      (n, list) => n + (Array.isArray(list) ? list.length : 0),
+      0,
+    );
+  } catch {
+    return 0;
   }
 }

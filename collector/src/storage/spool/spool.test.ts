@@ -32,7 +32,10 @@ function batch(n: number, padding = ""): SpoolBatch {
 const numbers = (batches: SpoolBatch[]) => batches.map((b) => b.events[0]?.consecutive_failures);
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 const bytes = (from: number, to: number) =>
-  range(from, to).reduce((sum, n) => sum + Buffer.byteLength(`${JSON.stringify(batch(n))}\n`), 0);
+  range(from, to).reduce(
+    (sum, n) => sum + Buffer.byteLength(`${JSON.stringify({ records: 1, ...batch(n) })}\n`),
+    0,
+  );
 const files = async () => (await readdir(dir)).sort();
 
 async function openSpool(options?: ConstructorParameters<typeof Spool>[1]): Promise<Spool> {
@@ -260,5 +263,24 @@ describe("Spool", () => {
     await expect(spool.append(batch(1))).rejects.toThrow("closed");
     const reopened = await openSpool();
     expect(reopened.pendingBatches).toBe(1);
+  });
+
+  it("counts the records it holds, also those a previous run or an older release spooled", async () => {
+    const spool = await openSpool({ segmentBytes: 1 << 20 });
+    await spool.append({ samples: [], events: [batch(0).events[0]!, batch(1).events[0]!] });
+    await spool.append(batch(2));
+    expect(spool.pendingRecords).toBe(3);
+    await spool.close();
+    // a line as an older release wrote it: no count in front
+    const [segment] = await files();
+    await appendFile(path.join(dir, segment!), `${JSON.stringify(batch(3))}\n`);
+
+    const reopened = await openSpool();
+    expect(reopened.pendingBatches).toBe(3);
+    expect(reopened.pendingRecords).toBe(4);
+    const { written, write } = recorder();
+    await reopened.replay(write);
+    expect(numbers(written)).toEqual([0, 2, 3]);
+    expect(reopened.pendingRecords).toBe(0);
   });
 });

@@ -6,9 +6,16 @@ import { listSegments, newSegment, removeSegment, saveOffset, syncDir } from "./
 import type { Segment } from "./segments.js";
 
 export interface SpoolBatch {
+  /** Unique per batch across runs; lets the writer skip parts it stored after spooling them. */
+  id?: string;
   samples: PollSample[];
   events: PollEvent[];
   alerts?: AlertRecord[];
+}
+
+/** The records of a batch: what the health line counts. */
+export function recordsOf(batch: SpoolBatch): number {
+  return batch.samples.length + batch.events.length + (batch.alerts?.length ?? 0);
 }
 
 export interface SpoolOptions {
@@ -61,6 +68,11 @@ export class Spool {
     return this.segments.reduce((sum, s) => sum + s.batches, 0);
   }
 
+  /** Records in the batches not yet replayed (those of a previous run counted at open). */
+  get pendingRecords(): number {
+    return this.segments.reduce((sum, s) => sum + s.records, 0);
+  }
+
   get pendingBytes(): number {
     return this.segments.reduce((sum, s) => sum + s.size - s.offset, 0);
   }
@@ -103,7 +115,9 @@ export class Spool {
 
   private async appendNow(batch: SpoolBatch): Promise<void> {
     if (this.closed) throw new Error("the spool is closed");
-    const line = Buffer.from(`${JSON.stringify(batch)}\n`, "utf8");
+    const records = recordsOf(batch);
+    // the count first, so that open() can count a previous run's records from the line heads
+    const line = Buffer.from(`${JSON.stringify({ records, ...batch })}\n`, "utf8");
     let current = this.current;
     if (current !== undefined && current.segment.size + line.length > this.segmentBytes) {
       await this.seal();
@@ -124,6 +138,7 @@ export class Spool {
     }
     segment.size += line.length;
     segment.batches++;
+    segment.records += records;
   }
 
   private async startSegment(): Promise<{ segment: Segment; handle: FileHandle }> {
@@ -179,6 +194,7 @@ export class Spool {
         }
         segment.offset = line.end;
         segment.batches--;
+        segment.records = Math.max(0, segment.records - (batch === undefined ? 0 : recordsOf(batch)));
         if (++unsaved >= SAVE_EVERY) {
           await saveOffset(segment);
           unsaved = 0;
@@ -204,9 +220,14 @@ function parseBatch(text: string): SpoolBatch | undefined {
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== "object" || value === null) return undefined;
-    const { samples, events, alerts } = value as Partial<SpoolBatch>;
+    const { id, samples, events, alerts } = value as Partial<SpoolBatch>;
     if (!Array.isArray(samples) || !Array.isArray(events)) return undefined;
-    return Array.isArray(alerts) ? { samples, events, alerts } : { samples, events };
+    return {
+      ...(typeof id === "string" ? { id } : {}),
+      samples,
+      events,
+      ...(Array.isArray(alerts) ? { alerts } : {}),
+    };
   } catch {
     return undefined;
   }
