@@ -58,7 +58,7 @@ export function formatHealth(r: HealthReport): string {
     `health: ${r.pollsPerSecond} polls/s, ${r.failures} failed, ${r.overruns} overruns, ` +
     `${r.up} up, ${r.down} down, start lateness p99 ${r.latenessP99Ms} ms, ` +
     `${formatNotStored(r.notStored)}${r.storeAwayS === undefined ? "" : ` (store away for ${r.storeAwayS} s)`}` +
-    (r.deadLettered > 0 ? `, ${r.deadLettered} records set aside as dead letters` : "")
+    (r.deadLettered > 0 ? `, ${plural(r.deadLettered, "record")} set aside as dead letters` : "")
   );
 }
 
@@ -66,10 +66,16 @@ export function formatHealth(r: HealthReport): string {
 export function formatNotStored(lag: StoreLag): string {
   const total = lag.inMemory + lag.inFlight + lag.spooledRecords;
   const spooled =
-    lag.spooledBatches > 0 ? `${lag.spooledRecords} spooled in ${lag.spooledBatches} batches` : "0 spooled";
-  return `not yet stored: ${total} records (${lag.inMemory} in memory, ${lag.inFlight} being written, ${spooled})`;
+    lag.spooledBatches > 0
+      ? `${lag.spooledRecords} spooled in ${plural(lag.spooledBatches, "batch", "batches")}`
+      : "0 spooled";
+  return `not yet stored: ${plural(total, "record")} (${lag.inMemory} in memory, ${lag.inFlight} being written, ${spooled})`;
 }
 
 function since(start: number | undefined, now: number): number | undefined {
   return start === undefined ? undefined : Math.round((now - start) / 1000);
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

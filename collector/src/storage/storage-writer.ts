@@ -348,7 +348,7 @@ export class StorageWriter {
 
   /** Rule 5 (start) and rule 4: logs once, then probes until the store answers. */
   private beginOutage(reason: string, hanging: boolean): void {
-    if (this.outage !== undefined || this.closing) return;
+    if (this.outage !== undefined) return;
     const now = Date.now();
     this.outage = { since: now, reason, lastReport: now, replayed: 0 };
     const kind = this.store.kind;
@@ -357,7 +357,7 @@ export class StorageWriter {
         `${kind} store not answering for ${formatSeconds(this.writeTimeoutMs)}, spooling: ${reason}`,
       );
     else this.logger.error(`${kind} store failed, spooling to disk: ${reason}`);
-    this.scheduleProbe();
+    this.scheduleProbe(); // not while closing: the next start replays the spool
   }
 
   private scheduleProbe(): void {
