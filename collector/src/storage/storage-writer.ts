@@ -170,13 +170,20 @@ export class StorageWriter {
 
   /**
    * Stops: the last batch is written (or spooled), a replay stops after its current batch, and
-   * the store is closed. Bounded whatever the store does: about writeTimeoutMs + 1 s.
+   * the store is closed. Bounded whatever the store does: about writeTimeoutMs + 2 s.
    */
   async close(): Promise<void> {
-    this.flushPending();
     this.closing = true;
     clearInterval(this.flushTimer);
     clearTimeout(this.probeTimer);
+    // the write in flight first (bounded by its deadline), so that the last batch can still go
+    // to the store rather than wait in the spool for the next start (--once, cron); a store
+    // that took longer than a flush interval gets the spool instead: the stop stays bounded
+    const waited = performance.now();
+    await this.writeDone;
+    if (performance.now() - waited > this.flushIntervalMs)
+      this.beginOutage("it was slow while stopping", false);
+    this.flushPending();
     await this.writeDone;
     await this.spooled;
     await this.spool.close(); // lets a replay stop after its current batch (itself bounded)
