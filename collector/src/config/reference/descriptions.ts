@@ -77,6 +77,17 @@ export const AGENT_KEY_DOCS: KeyDocs = {
   "security.ssh_failed_threshold": {
     meaning: "failed SSH logins from one source IP within the window that make a finding",
   },
+  "limits.max_list_items": {
+    meaning:
+      "most entries of any list in `get_metrics` (disks, interfaces, sensors, findings, user names); a cut list keeps the most important ones and its `*_count` field says how many there were",
+  },
+  "limits.max_ssh_sources": {
+    meaning:
+      "most entries of `ssh_failed_logins.sources` (those with the most failures); `source_count` has the total",
+  },
+  "limits.max_cpu_cores": {
+    meaning: "most entries of `cpu.per_core_percent`, cut at the end (`cpu.count` has the total)",
+  },
   "tls.cert_file": { meaning: "PEM certificate; with `tls.key_file` the agent speaks HTTPS only" },
   "tls.key_file": { meaning: "PEM private key of `tls.cert_file`" },
 };
