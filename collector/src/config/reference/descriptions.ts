@@ -135,6 +135,10 @@ export const COLLECTOR_KEY_DOCS: KeyDocs = {
   max_response_bytes: {
     meaning: "larger answers are refused (`too_large`): bytes, or a size like `4MB` or `500KB`",
   },
+  max_list_items: {
+    meaning:
+      "most entries kept of each list of a sample (listeners, disks, …; per-core usage has its own cap of 1024); a cut list keeps the most important ones and its `*_count` gets the length the agent sent",
+  },
   health_interval: { meaning: "seconds between health lines in the log" },
   state_dir: {
     meaning:
