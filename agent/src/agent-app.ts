@@ -37,6 +37,11 @@ export async function startAgent(
     enabled,
     intervalMs: config.check_interval * 1000,
     agentInfo: () => agentInfo(facts),
+    limits: {
+      maxListItems: config.limits.max_list_items,
+      maxSshSources: config.limits.max_ssh_sources,
+      maxCpuCores: config.limits.max_cpu_cores,
+    },
     onSampleError: (family, error) => logger.warn(`metric family ${family} failed: ${error.message}`),
   });
   await sampler.start();

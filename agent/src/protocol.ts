@@ -46,6 +46,8 @@ export interface TemperatureMetrics {
   cpu_celsius: number | null;
   max_celsius: number | null;
   sensors: TemperatureSensor[];
+  /** How many sensors there are; `sensors` holds at most the configured limit, hottest first. */
+  sensor_count?: number;
 }
 
 export interface MemoryMetrics {
@@ -87,6 +89,8 @@ export interface NetworkMetrics {
   rx_errors: number;
   tx_errors: number;
   interfaces: InterfaceMetrics[];
+  /** How many interfaces there are (without lo); `interfaces` holds the busiest, up to the limit. */
+  interface_count?: number;
   tcp_connections: number;
 }
 
@@ -135,12 +139,17 @@ export interface SshSource {
   ip: string;
   count: number;
   users: string[];
+  /** How many user names were tried (as far as the agent tracks them); `users` is cut to the limit. */
+  user_count?: number;
 }
 
 export interface SshFailedLogins {
   window_s: number;
   total: number;
+  /** The sources with the most failures, up to the limit (`limits.max_ssh_sources`). */
   sources: SshSource[];
+  /** How many source IPs failed in the window. */
+  source_count?: number;
 }
 
 export interface UnexpectedListener {
@@ -159,10 +168,16 @@ export interface SecurityCheck {
 
 export interface SecurityMetrics {
   status: SecurityStatus;
+  /** Every finding, also those cut from the lists below. */
   issue_count: number;
+  /** Up to the limit, critical ones first. */
   suspicious_processes: SuspiciousProcess[];
+  suspicious_process_count?: number;
   ssh_failed_logins: SshFailedLogins;
+  /** Up to the limit, those reachable from other hosts (not loopback) first. */
   unexpected_listeners: UnexpectedListener[];
+  unexpected_listener_count?: number;
+  /** One per check (three): never cut by the agent. */
   checks: SecurityCheck[];
 }
 
@@ -174,7 +189,14 @@ export interface FamilyStatus {
   error: string | null;
 }
 
-/** The struct returned by get_metrics. A disabled or failing family is absent. */
+/**
+ * The struct returned by get_metrics. A disabled or failing family is absent.
+ *
+ * Every list is bounded (agent config `limits`): a cut list keeps its most important entries
+ * and the `*_count` field beside it says how many there were. The `*_count` fields are
+ * optional because older agents do not send them; per_core_percent's total is cpu.count and
+ * top_memory/top_cpu's is processes.count.
+ */
 export interface MetricsSnapshot {
   timestamp: string;
   agent: AgentInfo;
@@ -182,7 +204,10 @@ export interface MetricsSnapshot {
   load?: LoadMetrics;
   temperature?: TemperatureMetrics;
   memory?: MemoryMetrics;
+  /** Up to the limit, the fullest ones. */
   disks?: DiskMetrics[];
+  /** How many data mounts there are. */
+  disk_count?: number;
   disk_io?: DiskIoMetrics;
   network?: NetworkMetrics;
   processes?: ProcessMetrics;

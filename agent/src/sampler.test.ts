@@ -46,6 +46,32 @@ describe("sampler", () => {
     expect(errors).toHaveLength(1);
   });
 
+  it("cuts the lists of the snapshot it keeps to the configured limits", async () => {
+    const interfaces = Array.from({ length: 2000 }, (_, i) => ({
+      name: `veth${i}`,
+      rx_bytes_per_s: i === 1500 ? 1e9 : 0,
+      tx_bytes_per_s: 0,
+    }));
+    const network = { rx_bytes_per_s: 0, tx_bytes_per_s: 0, rx_errors: 0, tx_errors: 0, tcp_connections: 0 };
+    const sampler = new Sampler({
+      collectors: [{ family: "network", collect: async () => ({ network: { ...network, interfaces } }) }],
+      enabled: allOn,
+      intervalMs: 1000,
+      agentInfo: () => info,
+      limits: { maxListItems: 5, maxSshSources: 5, maxCpuCores: 5 },
+    });
+    const snapshot = await sampler.sampleOnce();
+    expect(snapshot.network?.interfaces.map((nic) => nic.name)).toEqual([
+      "veth0",
+      "veth1",
+      "veth2",
+      "veth3",
+      "veth1500",
+    ]);
+    expect(snapshot.network?.interface_count).toBe(2000);
+    expect(sampler.latest()).toBe(snapshot);
+  });
+
   it("gives up on a family that hangs, without holding the others", async () => {
     const sampler = new Sampler({
       collectors: [

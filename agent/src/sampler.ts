@@ -1,4 +1,6 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
+import { DEFAULT_SNAPSHOT_LIMITS, boundSnapshot } from "./limits/bound-snapshot.js";
+import type { SnapshotLimits } from "./limits/bound-snapshot.js";
 import type { FamilyCollector } from "./metrics/family.js";
 import type { AgentInfo, FamilyStatus, MetricFamily, MetricsSnapshot } from "./protocol.js";
 import { METRIC_FAMILIES } from "./protocol.js";
@@ -8,6 +10,8 @@ export interface SamplerOptions {
   enabled: Readonly<Record<MetricFamily, boolean>>;
   intervalMs: number;
   agentInfo(): AgentInfo;
+  /** How long each list of the snapshot may be (config `limits`). Default DEFAULT_SNAPSHOT_LIMITS. */
+  limits?: SnapshotLimits;
   /** A family taking longer than this is reported as failed for that sample. */
   familyTimeoutMs?: number;
   onSampleError?(family: MetricFamily, error: Error): void;
@@ -79,8 +83,9 @@ export class Sampler {
       }
       await yieldToLoop();
     }
-    this.snapshot = snapshot;
-    return snapshot;
+    const bounded = boundSnapshot(snapshot, this.options.limits ?? DEFAULT_SNAPSHOT_LIMITS);
+    this.snapshot = bounded;
+    return bounded;
   }
 
   private schedule(delayMs: number): void {

@@ -144,6 +144,7 @@ describe("agent security findings on this machine", () => {
       ip: "203.0.113.77",
       count: 12,
       users: ["admin", "root"],
+      user_count: 2,
     });
     expect(["warning", "critical"]).toContain(first.status);
 
@@ -160,8 +161,9 @@ describe("agent security findings on this machine", () => {
     expect(settled.ssh_failed_logins).toEqual(after.ssh_failed_logins);
     expect(settled.ssh_failed_logins.total).toBe(20);
     expect(settled.ssh_failed_logins.sources).toEqual([
-      { ip: "203.0.113.77", count: 15, users: ["admin", "root"] },
-      { ip: "2001:db8::66", count: 5, users: ["admin", "root"] },
+      { ip: "203.0.113.77", count: 15, users: ["admin", "root"], user_count: 2 },
+      { ip: "2001:db8::66", count: 5, users: ["admin", "root"], user_count: 2 },
     ]);
+    expect(settled.ssh_failed_logins.source_count).toBe(2);
   });
 });

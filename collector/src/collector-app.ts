@@ -14,6 +14,7 @@ import { AgentStateFile } from "./polling/agent-state-file.js";
 import { AgentClient } from "./polling/client/agent-client.js";
 import { Scheduler } from "./polling/scheduler.js";
 import { shareOf } from "./polling/shard.js";
+import { DEFAULT_NORMALISE_LIMITS } from "./polling/normalise/normalise-value.js";
 import { Spool } from "./storage/spool/spool.js";
 import { StorageWriter } from "./storage/storage-writer.js";
 import { DeadLetterFile } from "./storage/writer/dead-letters.js";
@@ -81,6 +82,7 @@ export async function createCollector(
           maxResponseBytes: config.max_response_bytes,
         }),
         new AgentState(endpoint.name, config.alerts.down_after, saved.get(endpoint.name)),
+        { ...DEFAULT_NORMALISE_LIMITS, maxListItems: config.max_list_items },
       ),
   );
   const dispatcher = new NotificationDispatcher({

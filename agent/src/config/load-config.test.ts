@@ -39,6 +39,16 @@ describe("agent config", () => {
     expect(Object.isFrozen(config.security.allowed_ips)).toBe(true);
   });
 
+  it("bounds the snapshot's lists by default and takes other limits", () => {
+    expect(parseAgentConfig({}).limits).toEqual({
+      max_list_items: 50,
+      max_ssh_sources: 10,
+      max_cpu_cores: 1024,
+    });
+    expect(parseAgentConfig({ limits: { max_list_items: 5 } }).limits.max_list_items).toBe(5);
+    expect(problemsOf({ limits: { max_list_items: 0, max_lists: 3 } })).toHaveLength(2);
+  });
+
   it("accepts a seed config with Python log level names", () => {
     const config = parseAgentConfig({
       host: "0.0.0.0",

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import * as v from "valibot";
+import { DEFAULT_SNAPSHOT_LIMITS } from "../limits/bound-snapshot.js";
 
 /** Python's logging level names (seed configs) are accepted next to winston's. */
 const LOG_LEVELS: Record<string, string> = {
@@ -72,6 +73,14 @@ export const agentConfigSchema = v.pipe(
         expected_ports: v.optional(v.array(port)),
         ssh_window_s: v.optional(int(1), 900),
         ssh_failed_threshold: v.optional(int(1), 10),
+      }),
+      {},
+    ),
+    limits: v.optional(
+      v.strictObject({
+        max_list_items: v.optional(int(1, 100_000), DEFAULT_SNAPSHOT_LIMITS.maxListItems),
+        max_ssh_sources: v.optional(int(1, 100_000), DEFAULT_SNAPSHOT_LIMITS.maxSshSources),
+        max_cpu_cores: v.optional(int(1, 100_000), DEFAULT_SNAPSHOT_LIMITS.maxCpuCores),
       }),
       {},
     ),

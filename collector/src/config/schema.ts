@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { DEFAULT_MAX_LIST_ITEMS } from "../../../agent/src/limits/bound-list.js";
 import { parseDuration, parseSize } from "./units.js";
 
 const text = v.pipe(v.string(), v.minLength(1, "must not be empty"));
@@ -78,6 +79,7 @@ export const collectorConfigSchema = v.pipe(
     timeout: v.optional(v.pipe(positive, v.maxValue(600)), 10),
     max_workers: v.optional(int(1, 10_000), 64),
     max_response_bytes: v.optional(size, 4 * 1024 * 1024),
+    max_list_items: v.optional(int(1, 100_000), DEFAULT_MAX_LIST_ITEMS),
     health_interval: v.optional(v.pipe(positive, v.maxValue(86_400)), 60),
     state_dir: v.optional(text),
     log_level: v.optional(v.picklist(["debug", "info", "warn", "error"]), "info"),

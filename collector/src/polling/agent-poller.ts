@@ -4,6 +4,8 @@ import type { AgentState } from "./agent-state.js";
 import type { AgentClient } from "./client/agent-client.js";
 import { PollError } from "./client/poll-error.js";
 import { normaliseSnapshot } from "./normalise/normalise-snapshot.js";
+import { DEFAULT_NORMALISE_LIMITS } from "./normalise/normalise-value.js";
+import type { NormaliseLimits } from "./normalise/normalise-value.js";
 
 export interface PollOutcome {
   agent: string;
@@ -19,6 +21,8 @@ export class AgentPoller {
     readonly endpoint: AgentEndpoint,
     private readonly client: AgentClient,
     readonly state: AgentState,
+    /** How much of each answer a sample keeps (config `max_list_items`). */
+    private readonly limits: NormaliseLimits = DEFAULT_NORMALISE_LIMITS,
   ) {}
 
   get name(): string {
@@ -31,7 +35,11 @@ export class AgentPoller {
     const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
     try {
       const value = await this.client.call("get_metrics");
-      const snapshot = normaliseSnapshot(value, { agent: this.name, receivedAt: new Date() });
+      const snapshot = normaliseSnapshot(value, {
+        agent: this.name,
+        receivedAt: new Date(),
+        limits: this.limits,
+      });
       const durationMs = elapsed();
       return {
         agent: this.name,

@@ -57,11 +57,12 @@ export class FailureWindow {
     if (event.user !== null && event.user !== "") this.addUser(state, event.user, event.time);
   }
 
-  snapshot(now: number, topN = 10): { total: number; sources: SshSource[] } {
+  /** Every source in the window, most failures first; the snapshot's limits cut the list later. */
+  snapshot(now: number): { total: number; sources: SshSource[] } {
     const sources = this.allSources(now);
     let total = 0;
     for (const source of sources) total += source.count;
-    return { total, sources: sources.slice(0, topN) };
+    return { total, sources };
   }
 
   sourcesAtOrAbove(threshold: number, now: number): SshSource[] {

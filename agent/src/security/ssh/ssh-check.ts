@@ -7,7 +7,6 @@ import { JournaldSource, findJournalctl } from "./journald-source.js";
 import { LogFollower } from "./log-follower.js";
 
 export const SSH_CHECK_NAME = "ssh_brute_force";
-const TOP_SOURCES = 10;
 
 export interface SshBruteForceOptions {
   /** Auth logs in order of preference, e.g. ["/var/log/auth.log", "/var/log/secure"]. */
@@ -51,7 +50,7 @@ export class SshBruteForceCheck {
   async run(): Promise<SshCheckOutput> {
     const now = this.now();
     const check = await this.read(now);
-    const { total, sources } = this.window.snapshot(now, TOP_SOURCES);
+    const { total, sources } = this.window.snapshot(now);
     return {
       result: { check, findings: this.window.sourcesAtOrAbove(this.options.threshold, now) },
       logins: { window_s: this.options.windowS, total, sources },

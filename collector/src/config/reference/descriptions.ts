@@ -77,6 +77,17 @@ export const AGENT_KEY_DOCS: KeyDocs = {
   "security.ssh_failed_threshold": {
     meaning: "failed SSH logins from one source IP within the window that make a finding",
   },
+  "limits.max_list_items": {
+    meaning:
+      "most entries of any list in `get_metrics` (disks, interfaces, sensors, findings, user names); a cut list keeps the most important ones and its `*_count` field says how many there were",
+  },
+  "limits.max_ssh_sources": {
+    meaning:
+      "most entries of `ssh_failed_logins.sources` (those with the most failures); `source_count` has the total",
+  },
+  "limits.max_cpu_cores": {
+    meaning: "most entries of `cpu.per_core_percent`, cut at the end (`cpu.count` has the total)",
+  },
   "tls.cert_file": { meaning: "PEM certificate; with `tls.key_file` the agent speaks HTTPS only" },
   "tls.key_file": { meaning: "PEM private key of `tls.cert_file`" },
 };
@@ -123,6 +134,10 @@ export const COLLECTOR_KEY_DOCS: KeyDocs = {
   max_workers: { meaning: "polls in flight at once (1 to 10000)" },
   max_response_bytes: {
     meaning: "larger answers are refused (`too_large`): bytes, or a size like `4MB` or `500KB`",
+  },
+  max_list_items: {
+    meaning:
+      "most entries kept of each list of a sample (listeners, disks, …; per-core usage has its own cap of 1024); a cut list keeps the most important ones and its `*_count` gets the length the agent sent",
   },
   health_interval: { meaning: "seconds between health lines in the log" },
   state_dir: {

@@ -39,7 +39,12 @@ describe("AgentClient against a home-made Python agent", () => {
     expect(snapshot.agent).not.toHaveProperty("python");
     expect(snapshot.memory?.total_bytes).toBe(17179869184);
     expect(snapshot.processes?.count).toBe(151);
-    expect(snapshot.temperature).toEqual({ cpu_celsius: null, max_celsius: null, sensors: [] });
+    expect(snapshot.temperature).toEqual({
+      cpu_celsius: null,
+      max_celsius: null,
+      sensors: [],
+      sensor_count: 0,
+    });
     expect(snapshot.disks?.map((d) => d.mount)).toEqual(["/"]);
     expect(snapshot.processes?.top_cpu).toEqual([
       { pid: 1, name: "systemd", user: "root", cpu_percent: 0.5 },

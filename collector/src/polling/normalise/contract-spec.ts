@@ -4,6 +4,14 @@ import type {
   MetricsSnapshot,
   SecurityMetrics,
 } from "../../../../agent/src/protocol.js";
+import {
+  rankDisks,
+  rankInterfaces,
+  rankSensors,
+  rankSshSources,
+  rankSuspiciousProcesses,
+  rankUnexpectedListeners,
+} from "../../../../agent/src/limits/ranks.js";
 import type { StructSpecOf } from "./spec.js";
 
 const agent: StructSpecOf<AgentInfo> = {
@@ -36,14 +44,28 @@ const security: StructSpecOf<SecurityMetrics> = {
         },
         key: ["pid"],
       },
+      rank: rankSuspiciousProcesses,
+      count: "suspicious_process_count",
     },
+    suspicious_process_count: "number",
     ssh_failed_logins: {
       fields: {
         window_s: "number",
         total: "number",
         sources: {
-          arrayOf: { fields: { ip: "string", count: "number", users: { arrayOf: "string" } }, key: ["ip"] },
+          arrayOf: {
+            fields: {
+              ip: "string",
+              count: "number",
+              users: { arrayOf: "string", count: "user_count" },
+              user_count: "number",
+            },
+            key: ["ip"],
+          },
+          rank: rankSshSources,
+          count: "source_count",
         },
+        source_count: "number",
       },
     },
     unexpected_listeners: {
@@ -57,7 +79,11 @@ const security: StructSpecOf<SecurityMetrics> = {
         },
         key: ["port"],
       },
+      rank: rankUnexpectedListeners,
+      count: "unexpected_listener_count",
     },
+    unexpected_listener_count: "number",
+    // One per check: cut to the limit like any array, but no count (the agent never cuts it).
     checks: {
       arrayOf: { fields: { name: "string", available: "boolean", detail: "string" }, key: ["name"] },
     },
@@ -90,7 +116,12 @@ export const SNAPSHOT_SPEC: StructSpecOf<MetricsSnapshot> = {
       fields: {
         cpu_celsius: { nullable: "number" },
         max_celsius: { nullable: "number" },
-        sensors: { arrayOf: { fields: { label: "string", celsius: "number" }, key: ["label", "celsius"] } },
+        sensors: {
+          arrayOf: { fields: { label: "string", celsius: "number" }, key: ["label", "celsius"] },
+          rank: rankSensors,
+          count: "sensor_count",
+        },
+        sensor_count: "number",
       },
     },
     memory: {
@@ -117,7 +148,10 @@ export const SNAPSHOT_SPEC: StructSpecOf<MetricsSnapshot> = {
         },
         key: ["mount"],
       },
+      rank: rankDisks,
+      count: "disk_count",
     },
+    disk_count: "number",
     disk_io: {
       fields: {
         read_bytes_per_s: "number",
@@ -137,7 +171,10 @@ export const SNAPSHOT_SPEC: StructSpecOf<MetricsSnapshot> = {
             fields: { name: "string", rx_bytes_per_s: "number", tx_bytes_per_s: "number" },
             key: ["name"],
           },
+          rank: rankInterfaces,
+          count: "interface_count",
         },
+        interface_count: "number",
         tcp_connections: "number",
       },
     },

@@ -63,7 +63,7 @@ describe("normaliseSnapshot", () => {
         count: 2,
       },
       load: { load_1: 0.5, load_5: 0.25, load_15: 0.125 },
-      temperature: { cpu_celsius: null, max_celsius: null, sensors: [] },
+      temperature: { cpu_celsius: null, max_celsius: null, sensors: [], sensor_count: 0 },
       memory: {
         total_bytes: 17179869184,
         used_bytes: 4294967296,
@@ -84,12 +84,14 @@ describe("normaliseSnapshot", () => {
           inodes_percent: null,
         },
       ],
+      disk_count: 1,
       network: {
         rx_bytes_per_s: 1200,
         tx_bytes_per_s: 800,
         rx_errors: 0,
         tx_errors: 0,
         interfaces: [{ name: "eth0", rx_bytes_per_s: 1200, tx_bytes_per_s: 800 }],
+        interface_count: 1,
         tcp_connections: 12,
       },
       processes: {
@@ -196,6 +198,7 @@ describe("normaliseSnapshot", () => {
     expect(snapshot.security).toStrictEqual({
       status: "ok",
       unexpected_listeners: [{ proto: "tcp", port: 22, pid: null, process: null }],
+      unexpected_listener_count: 1,
     });
   });
 
@@ -234,12 +237,22 @@ describe("normaliseSnapshot", () => {
         collector_status: [{ name: "cpu", ok: true, duration_ms: 1, error: null }, { ok: false }],
       }),
     );
+    // The counts (filled in, as the agent sent none) count the good elements only.
     expect(snapshot.disks).toStrictEqual([{ mount: "/" }, { mount: "/var" }]);
-    expect(snapshot.network).toStrictEqual({ interfaces: [{ name: "eth0" }] });
-    expect(snapshot.temperature).toStrictEqual({ sensors: [{ label: "Package id 0", celsius: 41 }] });
+    expect(snapshot.disk_count).toBe(2);
+    expect(snapshot.network).toStrictEqual({ interfaces: [{ name: "eth0" }], interface_count: 1 });
+    expect(snapshot.temperature).toStrictEqual({
+      sensors: [{ label: "Package id 0", celsius: 41 }],
+      sensor_count: 1,
+    });
     expect(snapshot.security).toStrictEqual({
-      ssh_failed_logins: { total: 3, sources: [{ ip: "203.0.113.9", count: 3, users: ["root", "admin"] }] },
+      ssh_failed_logins: {
+        total: 3,
+        sources: [{ ip: "203.0.113.9", count: 3, users: ["root", "admin"], user_count: 2 }],
+        source_count: 1,
+      },
       suspicious_processes: [{ pid: 9, severity: "critical" }],
+      suspicious_process_count: 1,
       checks: [{ name: "ssh_brute_force" }],
     });
     expect(snapshot.collector_status).toStrictEqual([{ name: "cpu", ok: true, duration_ms: 1, error: null }]);

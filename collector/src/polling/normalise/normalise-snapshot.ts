@@ -2,12 +2,15 @@ import type { AgentInfo, MetricsSnapshot } from "../../../../agent/src/protocol.
 import type { XmlRpcValue } from "../../../../agent/src/xmlrpc/index.js";
 import { PollError } from "../client/poll-error.js";
 import { SNAPSHOT_SPEC } from "./contract-spec.js";
-import { isStruct, normaliseStruct } from "./normalise-value.js";
+import { DEFAULT_NORMALISE_LIMITS, isStruct, normaliseStruct } from "./normalise-value.js";
+import type { NormaliseLimits } from "./normalise-value.js";
 
 export interface NormaliseContext {
   /** The agent's name in the collector's config. */
   agent: string;
   receivedAt: Date;
+  /** How many entries of each array are kept (config `max_list_items`). Default DEFAULT_NORMALISE_LIMITS. */
+  limits?: NormaliseLimits;
 }
 
 /**
@@ -18,6 +21,9 @@ export interface NormaliseContext {
  * A field inside a family that is missing or of the wrong type is left out rather than
  * dropping the whole family (a home-made agent without steal_percent still reports CPU
  * usage), so for answers from other agents a field the type declares may be undefined.
+ * Every array is cut to `context.limits` (the most important entries kept, see ranks.ts), and
+ * its `*_count` field, when the agent sent none, gets the length before the cut.
+ *
  * Only an answer that is not a struct at all throws (PollError "bad_response").
  */
 export function normaliseSnapshot(value: XmlRpcValue, context: NormaliseContext): MetricsSnapshot {
@@ -27,7 +33,8 @@ export function normaliseSnapshot(value: XmlRpcValue, context: NormaliseContext)
       `bad response: get_metrics returned ${describe(value)}, not a struct`,
     );
   }
-  const known = (normaliseStruct(SNAPSHOT_SPEC, value) ?? {}) as Partial<MetricsSnapshot>;
+  const known = (normaliseStruct(SNAPSHOT_SPEC, value, context.limits ?? DEFAULT_NORMALISE_LIMITS) ??
+    {}) as Partial<MetricsSnapshot>;
   const { timestamp, agent, collector_status, ...families } = known;
   const agentDefaults = {
     name: context.agent,

@@ -1,5 +1,24 @@
 import type { XmlRpcStruct, XmlRpcValue } from "../../../../agent/src/xmlrpc/index.js";
-import type { Spec, StructSpec } from "./spec.js";
+import {
+  DEFAULT_MAX_CPU_CORES,
+  DEFAULT_MAX_LIST_ITEMS,
+  boundList,
+} from "../../../../agent/src/limits/bound-list.js";
+import type { Bounded, Rank } from "../../../../agent/src/limits/bound-list.js";
+import type { ArraySpec, Spec, StructSpec } from "./spec.js";
+
+/** How much of one answer is kept: other agents (a Python one) may send 2,000 listeners. */
+export interface NormaliseLimits {
+  /** Most entries kept of any array that is not positional. */
+  maxListItems: number;
+  /** Most entries kept of a positional array (per-core usage); the first ones are kept. */
+  maxPositionalItems: number;
+}
+
+export const DEFAULT_NORMALISE_LIMITS: Readonly<NormaliseLimits> = {
+  maxListItems: DEFAULT_MAX_LIST_ITEMS,
+  maxPositionalItems: DEFAULT_MAX_CPU_CORES,
+};
 
 // A date and time without a zone: taken as UTC, as the contract says all times are.
 const NO_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
@@ -8,7 +27,11 @@ const NO_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
  * `value` in the shape `spec` describes, or undefined when it does not fit: the caller leaves
  * the field out. Numbers come from any numeric XML-RPC type, never from strings or booleans.
  */
-export function normaliseValue(spec: Spec, value: XmlRpcValue | undefined): unknown {
+export function normaliseValue(
+  spec: Spec,
+  value: XmlRpcValue | undefined,
+  limits: NormaliseLimits = DEFAULT_NORMALISE_LIMITS,
+): unknown {
   switch (spec) {
     case "number":
       return typeof value === "number" && Number.isFinite(value) ? value : undefined;
@@ -19,24 +42,60 @@ export function normaliseValue(spec: Spec, value: XmlRpcValue | undefined): unkn
     case "timestamp":
       return timestamp(value);
   }
-  if ("nullable" in spec) return value === null ? null : normaliseValue(spec.nullable, value);
+  if ("nullable" in spec) return value === null ? null : normaliseValue(spec.nullable, value, limits);
   if ("oneOf" in spec) return typeof value === "string" && spec.oneOf.includes(value) ? value : undefined;
-  if ("arrayOf" in spec) {
-    if (!Array.isArray(value)) return undefined;
-    const items = value.map((item) => normaliseValue(spec.arrayOf, item));
-    if (spec.positional === true) return items.includes(undefined) ? undefined : items;
-    return items.filter((item) => item !== undefined);
-  }
-  return normaliseStruct(spec, value);
+  if ("arrayOf" in spec) return normaliseArray(spec, value, limits)?.items;
+  return normaliseStruct(spec, value, limits);
 }
 
-/** Known fields only, in the spec's order; undefined when a key field is bad or nothing is left. */
-export function normaliseStruct(spec: StructSpec, value: XmlRpcValue | undefined): object | undefined {
+/**
+ * The array's good elements cut to the limit, with how many good ones there were; undefined
+ * when it is not an array (or a positional one has a bad element). The elements are
+ * normalised before the cut, so that the rank sees them in the contract's shape.
+ */
+export function normaliseArray(
+  spec: ArraySpec,
+  value: XmlRpcValue | undefined,
+  limits: NormaliseLimits = DEFAULT_NORMALISE_LIMITS,
+): Bounded<unknown> | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const items = value.map((item) => normaliseValue(spec.arrayOf, item, limits));
+  if (spec.positional === true) {
+    return items.includes(undefined) ? undefined : boundList(items, limits.maxPositionalItems);
+  }
+  const good = items.filter((item) => item !== undefined);
+  return boundList(good, limits.maxListItems, spec.rank as Rank<unknown> | undefined);
+}
+
+/**
+ * Known fields only, in the spec's order; undefined when a key field is bad or nothing is left.
+ * A count field of a cut array (ArraySpec.count) that the agent did not send gets the array's
+ * length before the cut, so that what was cut is never silently lost.
+ */
+export function normaliseStruct(
+  spec: StructSpec,
+  value: XmlRpcValue | undefined,
+  limits: NormaliseLimits = DEFAULT_NORMALISE_LIMITS,
+): object | undefined {
   if (!isStruct(value)) return undefined;
+  const field = (name: string): XmlRpcValue | undefined =>
+    Object.hasOwn(value, name) ? value[name] : undefined;
+  const arrays = new Map<string, Bounded<unknown> | undefined>();
+  const totals = new Map<string, number>();
+  for (const [name, fieldSpec] of Object.entries(spec.fields)) {
+    if (typeof fieldSpec !== "object" || !("arrayOf" in fieldSpec)) continue;
+    const list = normaliseArray(fieldSpec, field(name), limits);
+    arrays.set(name, list);
+    if (fieldSpec.count !== undefined && list !== undefined) totals.set(fieldSpec.count, list.total);
+  }
   const out: Record<string, unknown> = {};
   for (const [name, fieldSpec] of Object.entries(spec.fields)) {
-    const field = normaliseValue(fieldSpec, Object.hasOwn(value, name) ? value[name] : undefined);
-    if (field !== undefined) out[name] = field;
+    let normalised = arrays.has(name)
+      ? arrays.get(name)?.items
+      : normaliseValue(fieldSpec, field(name), limits);
+    // Not `??`: null is a value (a nullable field), only undefined means "left out".
+    if (normalised === undefined) normalised = totals.get(name);
+    if (normalised !== undefined) out[name] = normalised;
     else if (spec.key?.includes(name) === true) return undefined;
   }
   return Object.keys(out).length > 0 ? out : undefined;

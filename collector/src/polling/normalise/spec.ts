@@ -1,3 +1,5 @@
+import type { Rank } from "../../../../agent/src/limits/bound-list.js";
+
 /**
  * A small description language for the get_metrics contract. `SpecOf<T>` ties a description
  * to the protocol.ts type it describes, so the compiler flags a field added, removed or
@@ -11,9 +13,22 @@ export type Spec =
   | "timestamp"
   | { readonly nullable: Spec }
   | { readonly oneOf: readonly string[] }
-  /** `positional`: the index means something (per-core usage), so one bad element drops the array. */
-  | { readonly arrayOf: Spec; readonly positional?: boolean }
+  | ArraySpec
   | StructSpec;
+
+/**
+ * Every array is cut to a maximum (NormaliseLimits). `positional`: the index means something
+ * (per-core usage), so one bad element drops the array and a cut keeps the first entries.
+ * Otherwise `rank` says which entries a cut keeps (default: the first), and `count` names the
+ * sibling field that gets the length before the cut when the agent did not send it.
+ */
+export interface ArraySpec {
+  readonly arrayOf: Spec;
+  readonly positional?: boolean;
+  /** `never`: any Rank<E> fits; normaliseValue calls it on the elements it normalised. */
+  readonly rank?: (a: never, b: never) => number;
+  readonly count?: string;
+}
 
 export interface StructSpec {
   readonly fields: { readonly [name: string]: Spec };
@@ -32,7 +47,12 @@ export type SpecOf<T> = null extends T
           ? "string" | "timestamp"
           : { readonly oneOf: readonly T[] }
         : [T] extends [ReadonlyArray<infer E>]
-          ? { readonly arrayOf: SpecOf<E>; readonly positional?: boolean }
+          ? {
+              readonly arrayOf: SpecOf<E>;
+              readonly positional?: boolean;
+              readonly rank?: Rank<E>;
+              readonly count?: string;
+            }
           : StructSpecOf<T>;
 
 export interface StructSpecOf<T> {
