@@ -181,9 +181,7 @@ export class StorageWriter {
     // that took longer than a flush interval gets the spool instead: the stop stays bounded
     const waited = performance.now();
     await this.writeDone;
-    if (performance.now() - waited > this.flushIntervalMs)
-      this.beginOutage("it was slow while stopping", false);
-    this.flushPending();
+    this.flushPending(performance.now() - waited > this.flushIntervalMs);
     await this.writeDone;
     await this.spooled;
     await this.spool.close(); // lets a replay stop after its current batch (itself bounded)
@@ -195,7 +193,7 @@ export class StorageWriter {
     });
   }
 
-  private flushPending(): void {
+  private flushPending(toSpool = false): void {
     if (this.samples.length === 0 && this.events.length === 0 && this.alerts.length === 0) return;
     const batch: Batch = {
       id: `${this.runId}-${this.nextSeq++}`,
@@ -209,6 +207,7 @@ export class StorageWriter {
     this.alerts = [];
     if (this.writing !== undefined) this.spoolWriting(); // rule 2: it came before this one
     if (
+      toSpool ||
       this.writing !== undefined ||
       this.replaying !== undefined ||
       this.outage !== undefined ||
