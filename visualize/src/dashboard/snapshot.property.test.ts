@@ -74,7 +74,7 @@ function historyOf(sample: PollSample, alerts: AlertRecord[]): { history: Histor
 const CHARTS: DashboardCharts = { agents: [], overview: [], csv: "data.csv" };
 const OPTIONS = { generatedAt: GENERATED_AT, refreshSeconds: 0 };
 
-describe("an agent's latest snapshot on the dashboard", () => {
+describe("an agent's latest snapshot on the dashboard", { timeout: 20_000 }, () => {
   it("renderSnapshotSection never throws and escapes every string", () => {
     fc.assert(
       fc.property(pollSample, (sample) => {

@@ -30,7 +30,7 @@ const rulesSets: ResolvedRules[] = [
   resolveRules(undefined),
 ];
 
-describe("extractObservations", () => {
+describe("extractObservations", { timeout: 20_000 }, () => {
   it("never throws and gives finite values, unique non-empty mounts, for every snapshot", () => {
     fc.assert(
       fc.property(snapshot, fc.constantFrom(...rulesSets), (s, rules) => {
@@ -48,7 +48,7 @@ describe("extractObservations", () => {
   });
 });
 
-describe("AlertEvaluator", () => {
+describe("AlertEvaluator", { timeout: 20_000 }, () => {
   it("never throws over a run of generated samples, and every notification has a one-line message", () => {
     fc.assert(
       fc.property(fc.array(pollSample, { minLength: 1, maxLength: 8 }), (samples) => {

@@ -44,7 +44,7 @@ const values = ({ sample: _, ...figures }: SampleFigures): FigureValues =>
 // Line breaks and control characters (C0, DEL, C1), and the Unicode line and paragraph separators.
 const NOT_ONE_LINE = /[\p{Cc}\u2028\u2029]/u;
 
-describe("metrics_data.log line (sampleLogLine)", () => {
+describe("metrics_data.log line (sampleLogLine)", { timeout: 20_000 }, () => {
   it("is one line of printable text starting with the ts and the agent, for every sample", () => {
     fc.assert(
       fc.property(pollSample, (sample) => {
@@ -74,7 +74,7 @@ describe("metrics_data.log line (sampleLogLine)", () => {
   });
 });
 
-describe("metrics_data.jsonl line (sampleJsonLine)", () => {
+describe("metrics_data.jsonl line (sampleJsonLine)", { timeout: 20_000 }, () => {
   it("parses, and parseSampleLine gives back the sample", () => {
     fc.assert(
       fc.property(pollSample, (sample) => {
@@ -106,7 +106,7 @@ describe("metrics_data.jsonl line (sampleJsonLine)", () => {
   });
 });
 
-describe("metrics_figures.jsonl line (figuresFileLine)", () => {
+describe("metrics_figures.jsonl line (figuresFileLine)", { timeout: 20_000 }, () => {
   it("parses back through the figures file's parser to figuresOf(sample)", () => {
     fc.assert(
       fc.property(pollSample, (sample: PollSample) => {
@@ -123,7 +123,7 @@ describe("metrics_figures.jsonl line (figuresFileLine)", () => {
   });
 });
 
-describe("poll_events.jsonl line (eventJsonLine)", () => {
+describe("poll_events.jsonl line (eventJsonLine)", { timeout: 20_000 }, () => {
   it("parses, and parseEventLine gives back the event", () => {
     fc.assert(
       fc.property(pollEvent, (event) => {
@@ -136,7 +136,7 @@ describe("poll_events.jsonl line (eventJsonLine)", () => {
   });
 });
 
-describe("alerts.jsonl line (the record as JSON)", () => {
+describe("alerts.jsonl line (the record as JSON)", { timeout: 20_000 }, () => {
   it("parseAlertLine gives back the record", () => {
     fc.assert(
       fc.property(alertRecord, (record) => {

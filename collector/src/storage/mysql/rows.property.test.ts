@@ -207,7 +207,7 @@ function expectSqlLiterals(sql: string): void {
 
 const dbTs = (iso: string): string => toDbTime(iso) ?? "2024-05-01 00:00:00.000";
 
-describe("MySQL rows of a sample", () => {
+describe("MySQL rows of a sample", { timeout: 20_000 }, () => {
   it("samples, disk_samples and security_findings rows are well-formed for every sample", () => {
     fc.assert(
       fc.property(pollSample, fc.boolean(), (sample, withJson) => {
@@ -256,7 +256,7 @@ describe("MySQL rows of a sample", () => {
   });
 });
 
-describe("MySQL rows of events and alerts", () => {
+describe("MySQL rows of events and alerts", { timeout: 20_000 }, () => {
   it("poll_events rows and the agents update are well-formed for every event", () => {
     fc.assert(
       fc.property(pollEvent, (event) => {
@@ -291,7 +291,7 @@ describe("MySQL rows of events and alerts", () => {
   });
 });
 
-describe("samples.snapshot JSON (snapshotJson)", () => {
+describe("samples.snapshot JSON (snapshotJson)", { timeout: 20_000 }, () => {
   const wellFormed = (value: unknown): unknown =>
     JSON.parse(
       JSON.stringify(value, (_k, v: unknown) =>
