@@ -44,8 +44,13 @@ function loadObservation(
   if (load === undefined) return undefined;
   if (!perCore) return { value: load };
   const cores = num(snapshot.cpu?.count);
-  if (cores === undefined || cores <= 0) return undefined;
-  return { value: load / cores, detail: `load ${round(load)} on ${cores} cores` };
+  // At least one core: a count of 5e-324 (> 0) made load / cores Infinity, an observation of an
+  // infinite load (found by extract.property.test.ts); and a huge load over one core can still
+  // overflow, so the ratio itself must be finite.
+  if (cores === undefined || !(cores >= 1)) return undefined;
+  const value = load / cores;
+  if (!Number.isFinite(value)) return undefined;
+  return { value, detail: `load ${round(load)} on ${cores} cores` };
 }
 
 /** Only a host with swap has a swap usage. */

@@ -14,7 +14,9 @@ const UNITS: Record<AlertMetric, string> = {
 };
 
 export function formatValue(metric: AlertMetric, value: number): string {
-  return `${Math.round(value * 100) / 100}${UNITS[metric]}`;
+  // Rounding 1e308 to hundredths overflows to Infinity: such a value is shown as it is.
+  const rounded = Math.round(value * 100) / 100;
+  return `${Number.isFinite(rounded) ? rounded : value}${UNITS[metric]}`;
 }
 
 /** ISO 8601 UTC to the second: 2026-11-22T06:21:10Z. */
@@ -23,7 +25,16 @@ export function formatTime(iso: string): string {
 }
 
 function subject(alert: Alert): string {
-  return `${alert.agent} ${alert.metric}${alert.mount !== undefined ? ` ${alert.mount}` : ""}`;
+  return `${alert.agent} ${alert.metric}${alert.mount !== undefined ? ` ${oneLine(alert.mount)}` : ""}`;
+}
+
+/**
+ * An agent's mount as message text: a mount with a line break or control character (an agent
+ * may send any string) broke the one-line message of logs, e-mail subjects and chat (found by
+ * extract.property.test.ts), so those characters are shown as "?".
+ */
+function oneLine(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, "?");
 }
 
 function context(detail: string | null | undefined): string {

@@ -52,9 +52,13 @@ function percent(value: number | null | undefined): string {
 
 const NA = "n/a";
 
+/**
+ * Control characters and line breaks as "?". Not only C0 and DEL: a mount "\u0085" (NEL, a C1
+ * control and a Unicode line break) or "\u2028" (LINE SEPARATOR) split the line in tools that
+ * honour Unicode line breaks (found by lines.property.test.ts).
+ */
 function oneLine(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]/g, "?");
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, "?");
 }
 
 /** Rebuilds a sample from its jsonl line; undefined for a malformed line. */

@@ -24,6 +24,7 @@ import {
   eventRow,
   findingRows,
   sampleRow,
+  snapshotJson,
 } from "./rows.js";
 import {
   agentEventUpdates,
@@ -309,9 +310,7 @@ export class MysqlStore implements Store {
       const findingLines: string[] = [];
       for (const { sample, ts } of valid.slice(start, start + this.chunkRows)) {
         const id = this.agentIds.get(sample.agent) as number;
-        const snapshotField = this.storeSnapshotJson
-          ? field(JSON.stringify(sample.snapshot) ?? "null")
-          : null;
+        const snapshotField = this.storeSnapshotJson ? field(snapshotJson(sample.snapshot)) : null;
         const agentTs =
           typeof sample.snapshot.timestamp === "string" ? toDbTime(sample.snapshot.timestamp) : null;
         sampleLines.push(sampleRow(id, ts, sample, snapshotField, agentTs));
