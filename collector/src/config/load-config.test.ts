@@ -92,6 +92,23 @@ describe("collector config", () => {
     ]);
   });
 
+  it("bounds agent names to what the MySQL store can keep, and the store's deadlines", () => {
+    expect(
+      problemsOf({
+        agents: [{ name: "a".repeat(256), host: "h" }],
+        storage: { write_timeout: 0.1, probe_interval: "2m" },
+      }),
+    ).toEqual([
+      expect.stringMatching(/^agents\[0\].name: at most 255 characters/),
+      expect.stringMatching(/^storage\.write_timeout: expected >=0\.5/),
+      expect.stringMatching(/^storage\.probe_interval: expected <=60/),
+    ]);
+    const config = parseCollectorConfig({ agents: [{ name: "a".repeat(255), host: "h" }] }, "/srv");
+    expect(config.storage.write_timeout).toBe(5);
+    expect(config.storage.probe_interval).toBe(2);
+    expect(config.paths.deadLetterFile).toMatch(/\/dead-letter\.jsonl$/);
+  });
+
   it("names an unreadable token file", () => {
     expect(problemsOf({ agents: [{ name: "a", host: "h", token_file: "/nonexistent/token" }] })[0]).toMatch(
       /^agents\[0\]\.token_file: cannot read \/nonexistent\/token/,

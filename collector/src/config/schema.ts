@@ -61,7 +61,12 @@ const thresholdEntries = {
 };
 
 const agent = v.strictObject({
-  name: v.pipe(text, v.regex(/^[\w.@:-]+$/, "letters, digits and . _ - @ : only")),
+  // 255: the agents.name column of the MySQL store, which could not store a longer name's samples
+  name: v.pipe(
+    text,
+    v.regex(/^[\w.@:-]+$/, "letters, digits and . _ - @ : only"),
+    v.maxLength(255, "at most 255 characters"),
+  ),
   host: text,
   port: v.optional(int(1, 65535), 8000),
   tls: v.optional(v.boolean(), false),

@@ -106,7 +106,8 @@ const threshold = (metric: MetricName, meaning: string): KeyDoc => ({
 export const COLLECTOR_KEY_DOCS: KeyDocs = {
   agents: { meaning: "the agents to poll, at least one; names must be unique" },
   "agents[].name": {
-    meaning: "the agent's name in samples, events and alerts: letters, digits and `.` `_` `-` `@` `:`",
+    meaning:
+      "the agent's name in samples, events and alerts: letters, digits and `.` `_` `-` `@` `:`, at most 255 characters",
   },
   "agents[].host": { meaning: "host name or IP address (IPv6 without brackets)" },
   "agents[].port": { meaning: "the agent's port" },
