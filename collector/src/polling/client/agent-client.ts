@@ -22,6 +22,7 @@ export interface AgentClientOptions {
 /** XML-RPC client for one agent, on node:http(s) with a keep-alive connection. */
 export class AgentClient {
   private readonly url: URL;
+  private readonly secure: boolean;
   private readonly transport: typeof http | typeof https;
   private readonly agent: http.Agent;
   private readonly ownsAgent: boolean;
@@ -30,6 +31,7 @@ export class AgentClient {
   constructor(private readonly options: AgentClientOptions) {
     this.url = new URL(options.url);
     const secure = this.url.protocol === "https:";
+    this.secure = secure;
     this.transport = secure ? https : http;
     this.ownsAgent = options.agent === undefined;
     const agentOptions: http.AgentOptions = {
@@ -98,7 +100,7 @@ export class AgentClient {
         reject(
           signal.aborted
             ? new PollError("timeout", `timeout after ${timeoutMs} ms`, { cause: error })
-            : classifyError(error, responseStarted),
+            : classifyError(error, { responseStarted, tls: this.secure }),
         );
       };
       const onAbort = (): void => fail(signal.reason);
