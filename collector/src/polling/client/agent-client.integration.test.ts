@@ -235,6 +235,40 @@ describe("AgentClient against broken servers", () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
+  it("keeps to a call's tighter deadline", async () => {
+    const port = await listen(http.createServer(() => undefined));
+    const started = performance.now();
+    const error = await pollError(client(port, { timeoutMs: 5_000 }).call("ping", [], { timeoutMs: 200 }));
+    expect(error).toMatchObject({ kind: "timeout", message: "timeout after 200 ms" });
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
+  it("ends a cancelled call at once as aborted, and closes its connection", async () => {
+    let closed!: () => void;
+    const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
+    const port = await listen(
+      net.createServer((socket: Socket) => {
+        socket.resume();
+        socket.on("close", () => closed());
+      }),
+    );
+    const cancel = new AbortController();
+    const call = client(port, { timeoutMs: 5_000 }).call("ping", [], { signal: cancel.signal });
+    setTimeout(() => cancel.abort(), 100);
+    const started = performance.now();
+    expect(await pollError(call)).toMatchObject({ kind: "aborted", message: "poll aborted" });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    await connectionClosed;
+  });
+
+  it("does not start a call whose signal is already aborted", async () => {
+    let connections = 0;
+    const port = await listen(net.createServer(() => connections++));
+    const error = await pollError(client(port).call("ping", [], { signal: AbortSignal.abort() }));
+    expect(error.kind).toBe("aborted");
+    expect(connections).toBe(0);
+  });
+
   it("times out on an answer that dribbles in: the timeout covers the whole response", async () => {
     const server = http.createServer((_req, res) => {
       res.writeHead(200, { "Content-Type": "text/xml" });
