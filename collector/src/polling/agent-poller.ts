@@ -1,7 +1,7 @@
 import type { AgentEndpoint } from "../config/load-config.js";
 import type { PollEvent, PollSample } from "../storage/records.js";
 import type { AgentState } from "./agent-state.js";
-import type { AgentClient } from "./client/agent-client.js";
+import type { AgentClient, CallLimits } from "./client/agent-client.js";
 import { PollError } from "./client/poll-error.js";
 import { normaliseSnapshot } from "./normalise/normalise-snapshot.js";
 import { DEFAULT_NORMALISE_LIMITS } from "./normalise/normalise-value.js";
@@ -29,12 +29,17 @@ export class AgentPoller {
     return this.endpoint.name;
   }
 
-  async poll(): Promise<PollOutcome> {
+  /**
+   * One poll within `limits`. Resolves with null when the poll was aborted through
+   * `limits.signal` (the collector is stopping): that is not the agent's failure, so the state is
+   * left as it was and there is nothing to record, neither sample nor event.
+   */
+  async poll(limits: CallLimits = {}): Promise<PollOutcome | null> {
     const ts = new Date().toISOString();
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
     try {
-      const value = await this.client.call("get_metrics");
+      const value = await this.client.call("get_metrics", [], limits);
       const snapshot = normaliseSnapshot(value, {
         agent: this.name,
         receivedAt: new Date(),
@@ -50,6 +55,7 @@ export class AgentPoller {
       };
     } catch (cause) {
       const error = cause instanceof PollError ? cause : new PollError("bad_response", String(cause));
+      if (error.kind === "aborted") return null;
       const durationMs = elapsed();
       return {
         agent: this.name,

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { AgentPoller, PollOutcome } from "./agent-poller.js";
+import type { CallLimits } from "./client/agent-client.js";
+import { PollError } from "./client/poll-error.js";
+import { pollBudgetMs } from "./poll-budget.js";
 import { Scheduler } from "./scheduler.js";
 
 interface FakePoller {
@@ -55,5 +58,116 @@ describe("scheduler", () => {
     expect(fakes.every((f) => f.calls.length === 1)).toBe(true);
     expect(scheduler.takeLateness()).toHaveLength(12);
     expect(scheduler.takeLateness()).toHaveLength(0);
+  });
+});
+
+interface HangingPoller {
+  name: string;
+  calls: number[];
+  budgets: Array<number | undefined>;
+  poll(limits?: CallLimits): Promise<PollOutcome | null>;
+}
+
+/**
+ * An agent that never answers, behaving as AgentPoller over AgentClient does: it fails with a
+ * timeout after min(its own timeout, the call's), and resolves null when the call is aborted.
+ */
+function hangingPoller(name: string, ownTimeoutMs: number): HangingPoller {
+  const fake: HangingPoller = {
+    name,
+    calls: [],
+    budgets: [],
+    poll(limits = {}) {
+      fake.calls.push(Date.now());
+      fake.budgets.push(limits.timeoutMs);
+      const timeoutMs = Math.min(ownTimeoutMs, limits.timeoutMs ?? Infinity);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          limits.signal?.removeEventListener("abort", onAbort);
+          const error = new PollError("timeout", `timeout after ${timeoutMs} ms`);
+          resolve({ agent: name, sample: null, events: [], durationMs: timeoutMs, error });
+        }, timeoutMs);
+        const onAbort = () => {
+          clearTimeout(timer);
+          resolve(null);
+        };
+        limits.signal?.addEventListener("abort", onAbort, { once: true });
+      });
+    },
+  };
+  return fake;
+}
+
+const hanging = (fakes: HangingPoller[]) => fakes as unknown as AgentPoller[];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("scheduler with timeout equal to poll_interval", () => {
+  it("bounds a poll to end before the next slot: 5 % of the interval, at most 1 s", () => {
+    expect(pollBudgetMs(30_000)).toBe(29_000);
+    expect(pollBudgetMs(10_000)).toBe(9_500);
+    expect(pollBudgetMs(200)).toBe(190);
+  });
+
+  it("polls a hanging agent on every tick, none skipped as an overrun", async () => {
+    const interval = 200;
+    const agent = hangingPoller("hung", interval);
+    const outcomes: PollOutcome[] = [];
+    const scheduler = new Scheduler(hanging([agent]), interval, 4, (o) => outcomes.push(o));
+    scheduler.start();
+    const giveUp = Date.now() + 15 * interval;
+    while (agent.calls.length < 6 && Date.now() < giveUp) await sleep(20);
+    await scheduler.stop(0);
+    // six polls are five intervals; without the bound, every other tick is an overrun
+    expect(agent.calls).toHaveLength(6);
+    expect(scheduler.stats.overruns).toBe(0);
+    const gaps = agent.calls.slice(1).map((t, i) => t - (agent.calls[i] ?? 0));
+    for (const gap of gaps) {
+      expect(gap).toBeGreaterThan(interval - 30);
+      expect(gap).toBeLessThan(interval + 60);
+    }
+    expect(agent.budgets.every((budget) => budget === 190)).toBe(true);
+    expect(outcomes).toHaveLength(5);
+    expect(outcomes.every((o) => o.error?.message === "timeout after 190 ms")).toBe(true);
+  });
+});
+
+describe("scheduler.stop", () => {
+  it("waits out the grace for running polls, then aborts them and records nothing for them", async () => {
+    const hung = hangingPoller("hung", 10_000);
+    const quick = fakePoller("quick", 50);
+    const outcomes: string[] = [];
+    const scheduler = new Scheduler([...hanging([hung]), ...asPollers([quick])], 10_000, 4, (o) =>
+      outcomes.push(o.agent),
+    );
+    const once = scheduler.runOnce();
+    await sleep(10);
+    const started = performance.now();
+    await scheduler.stop(300);
+    const took = performance.now() - started;
+    expect(took).toBeGreaterThanOrEqual(290);
+    expect(took).toBeLessThan(300 + 200);
+    await once;
+    // the quick poll finished within the grace and counts; the aborted one left no trace
+    expect(outcomes).toEqual(["quick"]);
+    expect(scheduler.stats.polls).toBe(1);
+    expect(scheduler.stats.failures).toBe(0);
+  });
+
+  it("returns at once when no poll runs, and never starts a poll still queued for a worker", async () => {
+    const first = hangingPoller("first", 10_000);
+    const queued = hangingPoller("queued", 10_000);
+    const outcomes: string[] = [];
+    const scheduler = new Scheduler(hanging([first, queued]), 10_000, 1, (o) => outcomes.push(o.agent));
+    const once = scheduler.runOnce();
+    await sleep(10);
+    expect(scheduler.queued).toBe(1);
+    await scheduler.stop(50);
+    await once;
+    expect(first.calls).toHaveLength(1);
+    expect(queued.calls).toHaveLength(0);
+    expect(outcomes).toEqual([]);
+    const started = performance.now();
+    await scheduler.stop();
+    expect(performance.now() - started).toBeLessThan(50);
   });
 });

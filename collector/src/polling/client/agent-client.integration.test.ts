@@ -137,7 +137,7 @@ describe("AgentClient against the agent's transport", () => {
     const port = await listen(agentServer({ allowed: ["192.0.2.1"] }));
     expect(await pollError(client(port).call("ping"))).toMatchObject({
       kind: "refused",
-      message: "connection closed before a response (not on the agent's allowlist?)",
+      message: `connection closed before a response (not on the agent's allowlist? or a TLS port: set "tls": true)`,
     });
   });
 
@@ -151,15 +151,69 @@ describe("AgentClient against the agent's transport", () => {
     });
   });
 
-  it("reports TLS to a plain-HTTP agent as a TLS error", async () => {
+  it("tells an HTTPS poll of a plain-HTTP agent that the agent speaks plain HTTP", async () => {
     const port = await listen(agentServer());
     const error = await pollError(
       client(port, { url: `https://127.0.0.1:${port}/`, ca: tls.cert }).call("ping"),
     );
-    expect(error).toMatchObject({
-      kind: "tls",
-      message: "TLS: wrong version number (does the agent serve plain HTTP?)",
+    expect(error).toMatchObject({ kind: "tls", message: NOT_TLS });
+  });
+
+  it("tells a plain-HTTP poll of a TLS agent, which hangs up without a word, to try tls", async () => {
+    const port = await listen(agentServer({ tls: true }));
+    expect(await pollError(client(port).call("ping"))).toMatchObject({
+      kind: "refused",
+      message: `connection closed before a response (not on the agent's allowlist? or a TLS port: set "tls": true)`,
     });
+  });
+});
+
+const NOT_TLS =
+  `TLS: the agent's port does not speak TLS (OpenSSL: wrong version number); ` +
+  `if the agent serves plain HTTP, drop "tls" and "ca_file" for it`;
+
+/** A TCP server that answers every connection with `bytes` and closes it. */
+function answering(bytes: Buffer | string): Server {
+  return net.createServer((socket: Socket) => {
+    socket.on("error", () => undefined);
+    // read (and drop) the request, or the client's close is never seen and close() waits
+    socket.resume();
+    socket.end(bytes);
+  });
+}
+
+describe("AgentClient against a port that does not speak HTTP", () => {
+  it("tells a plain-HTTP poll answered with a TLS record to set tls", async () => {
+    // A TLS alert (protocol_version), what some TLS servers send back to a plaintext request.
+    const port = await listen(answering(Buffer.from([0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46])));
+    const error = await pollError(client(port).call("ping"));
+    expect(error).toMatchObject({
+      kind: "bad_response",
+      message: `bad response: not HTTP, the agent's port speaks TLS (set "tls": true for this agent)`,
+    });
+  });
+
+  it("says what else answered, and never calls it TLS", async () => {
+    const port = await listen(answering("SSH-2.0-OpenSSH_9.6\r\n"));
+    const error = await pollError(client(port).call("ping"));
+    expect(error).toMatchObject({
+      kind: "bad_response",
+      message: `bad response: not HTTP (is this the agent's port? it answered with something else: "SSH-2.0-OpenSSH_9.6")`,
+    });
+    expect((error.cause as { code?: string }).code).toBe("HPE_INVALID_CONSTANT");
+  });
+
+  it("reports a status line with a broken header as malformed HTTP", async () => {
+    const port = await listen(answering("HTTP/1.1 200 OK\r\nBad\x01Header: x\r\n\r\n"));
+    const error = await pollError(client(port).call("ping"));
+    expect(error.kind).toBe("bad_response");
+    expect(error.message).toMatch(/^bad response: malformed HTTP \(.+\)$/);
+  });
+
+  it("tells an HTTPS poll answered in plain text that the port does not speak TLS", async () => {
+    const port = await listen(answering("SSH-2.0-OpenSSH_9.6\r\n"));
+    const error = await pollError(client(port, { url: `https://127.0.0.1:${port}/` }).call("ping"));
+    expect(error).toMatchObject({ kind: "tls", message: NOT_TLS });
   });
 });
 
@@ -179,6 +233,40 @@ describe("AgentClient against broken servers", () => {
     const error = await pollError(client(port, { timeoutMs: 300 }).call("ping"));
     expect(error).toMatchObject({ kind: "timeout", message: "timeout after 300 ms" });
     expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it("keeps to a call's tighter deadline", async () => {
+    const port = await listen(http.createServer(() => undefined));
+    const started = performance.now();
+    const error = await pollError(client(port, { timeoutMs: 5_000 }).call("ping", [], { timeoutMs: 200 }));
+    expect(error).toMatchObject({ kind: "timeout", message: "timeout after 200 ms" });
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
+  it("ends a cancelled call at once as aborted, and closes its connection", async () => {
+    let closed!: () => void;
+    const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
+    const port = await listen(
+      net.createServer((socket: Socket) => {
+        socket.resume();
+        socket.on("close", () => closed());
+      }),
+    );
+    const cancel = new AbortController();
+    const call = client(port, { timeoutMs: 5_000 }).call("ping", [], { signal: cancel.signal });
+    setTimeout(() => cancel.abort(), 100);
+    const started = performance.now();
+    expect(await pollError(call)).toMatchObject({ kind: "aborted", message: "poll aborted" });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    await connectionClosed;
+  });
+
+  it("does not start a call whose signal is already aborted", async () => {
+    let connections = 0;
+    const port = await listen(net.createServer(() => connections++));
+    const error = await pollError(client(port).call("ping", [], { signal: AbortSignal.abort() }));
+    expect(error.kind).toBe("aborted");
+    expect(connections).toBe(0);
   });
 
   it("times out on an answer that dribbles in: the timeout covers the whole response", async () => {

@@ -19,9 +19,18 @@ export interface AgentClientOptions {
   agent?: http.Agent | https.Agent | undefined;
 }
 
+/** Per call: a tighter deadline than the client's `timeoutMs`, and a way to cancel. */
+export interface CallLimits {
+  /** Used when below the client's `timeoutMs`. */
+  timeoutMs?: number | undefined;
+  /** Aborting it ends the call with a PollError of kind "aborted". */
+  signal?: AbortSignal | undefined;
+}
+
 /** XML-RPC client for one agent, on node:http(s) with a keep-alive connection. */
 export class AgentClient {
   private readonly url: URL;
+  private readonly secure: boolean;
   private readonly transport: typeof http | typeof https;
   private readonly agent: http.Agent;
   private readonly ownsAgent: boolean;
@@ -30,6 +39,7 @@ export class AgentClient {
   constructor(private readonly options: AgentClientOptions) {
     this.url = new URL(options.url);
     const secure = this.url.protocol === "https:";
+    this.secure = secure;
     this.transport = secure ? https : http;
     this.ownsAgent = options.agent === undefined;
     const agentOptions: http.AgentOptions = {
@@ -51,9 +61,18 @@ export class AgentClient {
    * Resolves with the method's result. Every failure of the transport or the agent rejects with
    * a PollError; only a method name or params that cannot be encoded throw a plain Error.
    */
-  async call(method: string, params: unknown[] = []): Promise<XmlRpcValue> {
+  async call(method: string, params: unknown[] = [], limits: CallLimits = {}): Promise<XmlRpcValue> {
     const body = Buffer.from(encodeCall(method, params));
-    const answer = await this.send(body, AbortSignal.timeout(this.options.timeoutMs), true);
+    const timeoutMs = Math.min(this.options.timeoutMs, limits.timeoutMs ?? Infinity);
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const cancel = limits.signal;
+    const signal = cancel === undefined ? deadline : AbortSignal.any([deadline, cancel]);
+    // Which of the two fired decides the error: a cancelled call is not the agent's timeout.
+    const aborted = (cause: unknown): PollError =>
+      cancel?.aborted === true
+        ? new PollError("aborted", "poll aborted", { cause })
+        : new PollError("timeout", `timeout after ${timeoutMs} ms`, { cause });
+    const answer = await this.send(body, signal, aborted, true);
     let response: MethodResponse;
     try {
       response = decodeMethodResponse(answer, {
@@ -74,8 +93,13 @@ export class AgentClient {
     if (this.ownsAgent) this.agent.destroy();
   }
 
-  private send(body: Buffer, signal: AbortSignal, mayRetry: boolean): Promise<Buffer> {
-    const { timeoutMs, maxResponseBytes } = this.options;
+  private send(
+    body: Buffer,
+    signal: AbortSignal,
+    aborted: (cause: unknown) => PollError,
+    mayRetry: boolean,
+  ): Promise<Buffer> {
+    const { maxResponseBytes } = this.options;
     return new Promise((resolve, reject) => {
       let settled = false;
       let responseStarted = false;
@@ -95,11 +119,7 @@ export class AgentClient {
       const fail = (error: unknown): void => {
         if (!settle()) return;
         req.destroy();
-        reject(
-          signal.aborted
-            ? new PollError("timeout", `timeout after ${timeoutMs} ms`, { cause: error })
-            : classifyError(error, responseStarted),
-        );
+        reject(signal.aborted ? aborted(error) : classifyError(error, { responseStarted, tls: this.secure }));
       };
       const onAbort = (): void => fail(signal.reason);
       signal.addEventListener("abort", onAbort);
@@ -108,7 +128,7 @@ export class AgentClient {
         // A kept-alive socket the agent closed while idle: the request never reached it, so
         // sending it again on a fresh connection is safe (the agent's methods only read).
         if (mayRetry && !responseStarted && req.reusedSocket && isReset(error.code) && settle()) {
-          this.send(body, signal, false).then(resolve, reject);
+          this.send(body, signal, aborted, false).then(resolve, reject);
           return;
         }
         fail(error);

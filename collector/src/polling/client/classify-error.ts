@@ -1,10 +1,20 @@
+import { describeNotHttp } from "./describe-not-http.js";
 import { PollError } from "./poll-error.js";
 
 interface NodeError extends Error {
   code?: string;
-  /** OpenSSL's short reason, e.g. "wrong version number". */
+  /** OpenSSL's short reason, e.g. "wrong version number"; llhttp's parse error text too. */
   reason?: string;
   hostname?: string;
+  /** llhttp: the bytes it could not parse (HPE_* errors). */
+  rawPacket?: Buffer;
+}
+
+export interface ErrorContext {
+  /** The response's status line and headers had arrived. */
+  responseStarted: boolean;
+  /** The poll was over HTTPS. */
+  tls: boolean;
 }
 
 const UNREACHABLE: Record<string, string> = {
@@ -22,25 +32,32 @@ const CERT_CODE =
   /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY|DECRYPT|DECODE)|CRL|CHAIN|PATH_LENGTH|INVALID_(CA|PURPOSE)/;
 
 /**
- * A transport error (connect, TLS, socket) as a PollError. `responseStarted` tells a connection
- * closed before any answer (the agent's allowlist closes the socket of a peer it refuses)
- * from one cut in the middle of the answer.
+ * A transport error (connect, TLS, socket, HTTP parsing) as a PollError. `responseStarted` tells
+ * a connection closed before any answer (the agent's allowlist closes the socket of a peer it
+ * refuses) from one cut in the middle of the answer.
  */
-export function classifyError(error: unknown, responseStarted: boolean): PollError {
+export function classifyError(error: unknown, context: ErrorContext): PollError {
   if (error instanceof PollError) return error;
   const err = (error instanceof Error ? error : new Error(String(error))) as NodeError;
   const code = err.code ?? "";
   const options = { cause: err };
+  // llhttp's errors carry a `reason` like OpenSSL's, so they must be told apart before the TLS
+  // check: the bytes were not HTTP, which is about what answered, not about TLS.
+  if (code.startsWith("HPE_")) {
+    return new PollError("bad_response", describeNotHttp(err.rawPacket, err.reason ?? err.message), options);
+  }
   if (isTlsError(err, code)) return new PollError("tls", `TLS: ${tlsReason(err)}`, options);
   if (code === "ECONNREFUSED") return new PollError("refused", "connection refused", options);
   if (code === "ECONNRESET" || code === "EPIPE") {
-    return responseStarted
-      ? new PollError("bad_response", "bad response: connection closed mid-response", options)
-      : new PollError(
-          "refused",
-          "connection closed before a response (not on the agent's allowlist?)",
-          options,
-        );
+    if (context.responseStarted) {
+      return new PollError("bad_response", "bad response: connection closed mid-response", options);
+    }
+    // A TLS server (the agent's own included) closes a plaintext request without a word, which
+    // looks just like the allowlist's refusal; name both causes on a plain-HTTP poll.
+    const hint = context.tls
+      ? "not on the agent's allowlist?"
+      : `not on the agent's allowlist? or a TLS port: set "tls": true`;
+    return new PollError("refused", `connection closed before a response (${hint})`, options);
   }
   if (code === "ENOTFOUND")
     return new PollError("unreachable", `host not found: ${err.hostname ?? ""}`, options);
@@ -62,10 +79,20 @@ function isTlsError(err: NodeError, code: string): boolean {
   );
 }
 
+// OpenSSL's reasons when the first bytes back are no TLS record: a plain-HTTP server's
+// "HTTP/1.1 400" (or any other non-TLS answer) read as a record header.
+const NOT_TLS = new Set(["wrong version number", "packet length too long"]);
+
 /** OpenSSL's reason, out of "...:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:...". */
 function tlsReason(err: NodeError): string {
   const reason = err.reason ?? OPENSSL_REASON.exec(err.message)?.[1] ?? err.message;
-  return reason === "wrong version number" ? `${reason} (does the agent serve plain HTTP?)` : clip(reason);
+  if (NOT_TLS.has(reason)) {
+    return (
+      `the agent's port does not speak TLS (OpenSSL: ${reason}); ` +
+      `if the agent serves plain HTTP, drop "tls" and "ca_file" for it`
+    );
+  }
+  return clip(reason);
 }
 
 export function clip(text: string, max = 200): string {
