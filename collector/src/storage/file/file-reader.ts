@@ -86,6 +86,8 @@ const ALERTS: RecordKind<AlertRecord> = {
  */
 export class FileHistoryReader implements HistoryReader {
   private readonly streams = new Set<Readable>();
+  /** Lines read so far that are no record (a torn line cut by a crash, a damaged one): skipped. */
+  skippedLines = 0;
 
   constructor(private readonly options: FileHistoryReaderOptions) {}
 
@@ -256,7 +258,10 @@ export class FileHistoryReader implements HistoryReader {
           const head = readLineHead(text, start, end, agentNames);
           if (head !== undefined && !wanted(head.agent, head.time)) continue;
           const record = kind.parse(text, start, end, head);
-          if (record === undefined) continue;
+          if (record === undefined) {
+            this.skippedLines++;
+            continue;
+          }
           const agent = kind.agentOf(record);
           // the head is the record's own agent and ts unless the line is odd (a key written twice)
           const checked = head !== undefined && head.ts === record.ts && head.agent === agent;

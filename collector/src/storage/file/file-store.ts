@@ -64,11 +64,23 @@ export class FileStore implements Store {
     const json = samples.map(sampleJsonLine);
     const log = samples.map(sampleLogLine);
     const figures = this.figures === undefined ? [] : samples.map(figuresFileLine);
-    await Promise.all([this.json.write(json), this.metrics.write(log), this.figures?.write(figures)]);
+    await allOrNothing([
+      [this.json, json],
+      [this.metrics, log],
+      ...(this.figures === undefined ? [] : [[this.figures, figures] as const]),
+    ]);
   }
 
   async writeEvents(events: ReadonlyArray<PollEvent>): Promise<void> {
     await this.events.write(events.map(eventJsonLine));
+  }
+
+  /** Bytes of torn last lines (a crash mid-write) cut off when the files were opened. */
+  get tornBytesCut(): number {
+    return [this.json, this.metrics, this.figures, this.events, this.alerts].reduce(
+      (sum, file) => sum + (file?.tornBytesCut ?? 0),
+      0,
+    );
   }
 
   async writeAlerts(alerts: ReadonlyArray<AlertRecord>): Promise<void> {
@@ -106,6 +118,25 @@ export class FileStore implements Store {
     const failed = results.find((r) => r.status === "rejected");
     if (failed !== undefined) throw failed.reason;
   }
+}
+
+/**
+ * Writes each file's lines; when any write fails, the others are taken back too (each failed
+ * one rolled itself back), so a batch is in all the files or in none, and its retry writes
+ * every line once: never a .log line without its .jsonl line, or twice.
+ */
+async function allOrNothing(
+  writes: ReadonlyArray<readonly [RotatingFile, readonly string[]]>,
+): Promise<void> {
+  const results = await Promise.allSettled(writes.map(([file, lines]) => file.write(lines)));
+  const failed = results.find((result) => result.status === "rejected");
+  if (failed === undefined) return;
+  await Promise.allSettled(
+    results.map((result, i) =>
+      result.status === "fulfilled" ? writes[i]?.[0].rollback(result.value) : undefined,
+    ),
+  );
+  throw failed.reason;
 }
 
 /** Room a probe asks for before replaying (a spooled batch is up to a few MiB of lines). */

@@ -1,3 +1,4 @@
+import { stat, truncate } from "node:fs/promises";
 import { gzipFile, pruneArchives } from "./archive.js";
 import { listRotatedFiles, rotationNames } from "./file-names.js";
 import { RotatingOutput } from "./rotating-output.js";
@@ -22,6 +23,8 @@ export interface RotatingFileOptions {
  */
 export class RotatingFile {
   private output: RotatingOutput | undefined;
+  /** Bytes of torn last lines cut off at opens (see RotatingOutput.tornBytesCut). */
+  tornBytesCut = 0;
   private lastCurrent = "";
   private queue: Promise<unknown> = Promise.resolve();
   private archiving: Promise<void> = Promise.resolve();
@@ -41,20 +44,42 @@ export class RotatingFile {
     });
   }
 
-  /** Appends lines (without their "\n"); resolves when they are on disk. */
-  write(lines: readonly string[]): Promise<void> {
-    if (lines.length === 0) return Promise.resolve();
+  /**
+   * Appends lines (without their "\n"); resolves when they are on disk, with where the file
+   * stood before (for rollback). A write that fails is rolled back before it rejects: the file
+   * is as it was, no partial line, so a retry writes each line once.
+   */
+  write(lines: readonly string[]): Promise<WriteMark | undefined> {
+    if (lines.length === 0) return Promise.resolve(undefined);
     const chunks = joinChunks(lines, this.chunkChars);
     return this.enqueue(async () => {
       const output = await this.ensureOutput();
+      const mark = { file: output.current, size: await sizeOf(output.current) };
       try {
         const rotated = await output.write(chunks);
         if (rotated.length > 0) this.archive(rotated);
+        return mark;
       } catch (error) {
         this.drop(output);
         await output.end().catch(() => undefined);
+        // best effort: the write's own error is what the caller must see (a device that cannot
+        // be truncated, such as /dev/full, keeps what it has)
+        await undo(mark, output.current).catch(() => undefined);
         throw error;
       }
+    });
+  }
+
+  /**
+   * Takes back a write that succeeded, when another file of the same batch failed (FileStore
+   * keeps a batch all or nothing). Must come before any later write to this file; a rotation
+   * during that write leaves its old file archived with the lines (a rare duplicate, which the
+   * readers drop).
+   */
+  rollback(mark: WriteMark | undefined): Promise<void> {
+    if (mark === undefined) return Promise.resolve();
+    return this.enqueue(async () => {
+      await undo(mark, this.output?.current ?? this.lastCurrent);
     });
   }
 
@@ -94,6 +119,7 @@ export class RotatingFile {
     if (this.output !== undefined) return this.output;
     const output = await RotatingOutput.open({ ...this.options, names: rotationNames(this.options.file) });
     this.output = output;
+    this.tornBytesCut += output.tornBytesCut;
     // archives a previous run left plain (stopped before gzipping, or rotated by the date)
     const files = await listRotatedFiles(this.options.file);
     this.archive(files.filter((f) => !f.gzipped && f.path !== output.current).map((f) => f.path));
@@ -113,11 +139,35 @@ export class RotatingFile {
     });
   }
 
-  private enqueue(task: () => Promise<void>): Promise<void> {
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
     const result = this.queue.then(task);
     this.queue = result.catch(() => undefined);
     return result;
   }
+}
+
+/** Where a file stood before a write: its size then. */
+export interface WriteMark {
+  file: string;
+  size: number;
+}
+
+async function sizeOf(file: string): Promise<number> {
+  return (await stat(file).catch(() => undefined))?.size ?? 0;
+}
+
+/**
+ * The file back to its size before the write; a file the write rotated to held only this
+ * write's lines and is emptied. The rotator keeps counting the bytes taken back, so after a
+ * rollback a file may rotate a little before max size.
+ */
+async function undo(mark: WriteMark, current: string): Promise<void> {
+  await truncate(mark.file, mark.size).catch(ignoreMissing);
+  if (current !== "" && current !== mark.file) await truncate(current, 0).catch(ignoreMissing);
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
 }
 
 /** Joins lines into chunks of about `limit` characters; a chunk is one winston message. */

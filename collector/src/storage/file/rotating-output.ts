@@ -23,6 +23,8 @@ export interface OutputOptions {
 export class RotatingOutput {
   /** The file being written, known once the rotator has announced it. */
   current = "";
+  /** Bytes of a torn last line cut off at open (0 when the file ended with a newline). */
+  tornBytesCut = 0;
   private failure: Error | undefined;
   private sent = 0;
   private logged = 0;
@@ -83,8 +85,10 @@ export class RotatingOutput {
     const output = new RotatingOutput(logger, transport);
     try {
       await once(transport.logStream, "new");
-      // a crash mid-line left a partial line: end it, so the next line is not glued to it
-      if (await endsMidLine(output.current)) await output.write([""]);
+      // a crash mid-line left a torn line: cut it off, so no reader sees half a record and the
+      // next line is not glued to it (the batch it belonged to is in the spool, or was lost
+      // within the stated kill -9 bound)
+      output.tornBytesCut = await cutTornLine(output.current);
       return output;
     } catch (error) {
       await output.end().catch(() => undefined);
@@ -155,14 +159,30 @@ async function adoptPlainFile(names: RotationNames): Promise<void> {
   if ((await lstat(archive).catch(() => undefined)) === undefined) await rename(file, archive);
 }
 
-async function endsMidLine(file: string): Promise<boolean> {
-  const handle = await open(file, "r").catch(() => undefined);
-  if (handle === undefined) return false;
+/**
+ * Truncates the file after its last newline (or to empty when it has none); returns the bytes
+ * cut. The stream appends (flags "a"), so it goes on at the new end.
+ */
+export async function cutTornLine(file: string): Promise<number> {
+  const handle = await open(file, "r+").catch(() => undefined);
+  if (handle === undefined) return 0;
   try {
     const { size } = await handle.stat();
-    if (size === 0) return false;
-    const { buffer } = await handle.read(Buffer.alloc(1), 0, 1, size - 1);
-    return buffer[0] !== 0x0a;
+    const chunk = Buffer.alloc(64 * 1024);
+    // backwards in chunks: a torn line is at most one record, but bound the search by the file
+    for (let end = size; end > 0;) {
+      const start = Math.max(0, end - chunk.length);
+      const { bytesRead } = await handle.read(chunk, 0, end - start, start);
+      const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+      if (newline !== -1) {
+        const keep = start + newline + 1;
+        if (keep < size) await handle.truncate(keep);
+        return size - keep;
+      }
+      end = start;
+    }
+    if (size > 0) await handle.truncate(0);
+    return size;
   } finally {
     await handle.close();
   }
