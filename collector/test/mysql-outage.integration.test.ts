@@ -1,30 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAgentProcess, type AgentProcess } from "../../agent/test/run-agent.js";
 import { waitFor } from "../../agent/test/xmlrpc-call.js";
-import { dropDatabase, testDatabaseName, TEST_SERVER, withServer } from "../src/storage/mysql/testing.js";
+import { dropDatabase, testDatabaseName, TEST_SERVER } from "../src/storage/mysql/testing.js";
 import { startCollector, writeCollectorConfig } from "./run-collector.js";
+import { mysqlSampleTimes as sampleTimes } from "./stored-samples.js";
 import { TcpProxy } from "./tcp-proxy.js";
-
-interface Row {
-  name: string;
-  ts: Date | string;
-}
-
-async function sampleTimes(database: string): Promise<Map<string, number[]>> {
-  const rows = await withServer(async (db) => {
-    const [result] = (await db.raw(
-      `SELECT a.name, s.ts FROM \`${database}\`.samples s JOIN \`${database}\`.agents a ON a.id = s.agent_id ORDER BY s.ts`,
-    )) as unknown as [Row[]];
-    return result;
-  }).catch(() => [] as Row[]);
-  const byAgent = new Map<string, number[]>();
-  for (const row of rows) {
-    const list = byAgent.get(row.name) ?? [];
-    list.push(new Date(row.ts).getTime());
-    byAgent.set(row.name, list);
-  }
-  return byAgent;
-}
 
 describe("collector with MySQL going away and coming back", () => {
   const database = testDatabaseName();

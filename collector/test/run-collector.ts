@@ -35,12 +35,17 @@ export async function runCollector(args: string[], timeoutMs = 30_000): Promise<
   }
 }
 
-/** Starts the built collector in the background; stop() sends SIGTERM and resolves with the exit code. */
-export function startCollector(configFile: string): {
+export interface BackgroundCollector {
   child: ChildProcess;
   output(): string;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  /** SIGTERM, then SIGKILL after 15 s; resolves with the exit code. */
   stop(): Promise<number | null>;
-} {
+}
+
+/** Starts the built collector in the background. */
+export function startCollector(configFile: string): BackgroundCollector {
   const child = spawn(process.execPath, [COLLECTOR_MAIN, "--config", configFile], {
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -51,8 +56,9 @@ export function startCollector(configFile: string): {
   return {
     child,
     output: () => output,
+    exited,
     stop: async () => {
-      child.kill("SIGTERM");
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
       const code = await exited;
       clearTimeout(timer);

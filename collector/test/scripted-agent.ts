@@ -6,10 +6,14 @@ import { encodeResponse } from "../../agent/src/xmlrpc/index.js";
 /**
  * A fake agent whose get_metrics answers with the CPU usage the test sets; it can be stopped
  * (connection refused) and started again on the same port, like an agent that dies and comes back.
+ * `answer` replaces the whole snapshot (an agent that breaks the contract); `served` counts the
+ * answers sent in full, so a test can compare what was polled with what was stored.
  */
 export class ScriptedAgent {
   cpu = 10;
   port = 0;
+  served = 0;
+  answer: (() => unknown) | undefined;
   private server: http.Server | undefined;
   private readonly sockets = new Set<net.Socket>();
 
@@ -17,9 +21,9 @@ export class ScriptedAgent {
     const server = http.createServer((req, res) => {
       req.resume();
       req.on("end", () => {
-        const body = encodeResponse(this.snapshot(), { isDoubleField });
+        const body = encodeResponse(this.answer?.() ?? this.snapshot(), { isDoubleField });
         res.writeHead(200, { "Content-Type": "text/xml" });
-        res.end(body);
+        res.end(body, () => (this.served += 1));
       });
     });
     server.on("connection", (socket) => {
@@ -39,7 +43,8 @@ export class ScriptedAgent {
     if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private snapshot() {
+  /** A healthy snapshot with the CPU usage the test set. */
+  snapshot() {
     return {
       timestamp: new Date().toISOString(),
       agent: {
