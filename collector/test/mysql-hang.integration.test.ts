@@ -108,6 +108,8 @@ describe("collector with a MySQL server that hangs", () => {
     await sleep(1_500);
     expect(await collector.stop()).toBe(0);
 
+    // what the log said is about the database, not the connection pool's own plumbing
+    expect(collector.output()).not.toMatch(/pool is probably full|Timeout acquiring a connection/i);
     const times = await mysqlSampleTimes(database);
     const polled = served();
     console.log(

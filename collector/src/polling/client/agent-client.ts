@@ -4,6 +4,7 @@ import { DECODE_DEFAULTS, decodeMethodResponse, encodeCall } from "../../../../a
 import type { MethodResponse, XmlRpcValue } from "../../../../agent/src/xmlrpc/index.js";
 import { classifyError, clip } from "./classify-error.js";
 import { PollError } from "./poll-error.js";
+import { callSignal } from "./call-signal.js";
 
 export interface AgentClientOptions {
   /** http(s)://host:port/RPC2 */
@@ -64,15 +65,18 @@ export class AgentClient {
   async call(method: string, params: unknown[] = [], limits: CallLimits = {}): Promise<XmlRpcValue> {
     const body = Buffer.from(encodeCall(method, params));
     const timeoutMs = Math.min(this.options.timeoutMs, limits.timeoutMs ?? Infinity);
-    const deadline = AbortSignal.timeout(timeoutMs);
-    const cancel = limits.signal;
-    const signal = cancel === undefined ? deadline : AbortSignal.any([deadline, cancel]);
+    const call = callSignal(timeoutMs, limits.signal);
     // Which of the two fired decides the error: a cancelled call is not the agent's timeout.
     const aborted = (cause: unknown): PollError =>
-      cancel?.aborted === true
+      call.cancelled
         ? new PollError("aborted", "poll aborted", { cause })
         : new PollError("timeout", `timeout after ${timeoutMs} ms`, { cause });
-    const answer = await this.send(body, signal, aborted, true);
+    let answer: Buffer;
+    try {
+      answer = await this.send(body, call.signal, aborted, true);
+    } finally {
+      call.dispose();
+    }
     let response: MethodResponse;
     try {
       response = decodeMethodResponse(answer, {
