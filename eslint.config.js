@@ -14,6 +14,10 @@ export default tseslint.config(
       eqeqeq: ["error", "always", { null: "ignore" }],
     },
   },
+  // Package faces: an arrow between packages goes one way only (common <- agent, collector <-
+  // visualize <- quickstart); a backdoor import fails lint. Tests may reach across (a collector
+  // test runs a real agent in-process).
+  ...packageBoundaries(),
   {
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: {
@@ -29,3 +33,38 @@ export default tseslint.config(
     },
   },
 );
+
+/** no-restricted-imports per package, for production files only. */
+function packageBoundaries() {
+  const tests = ["**/*.test.ts", "**/test-*.ts", "**/test/**"];
+  /** @param {string[]} files @param {string[]} group @param {string} message @param {string[]} ignores */
+  const deny = (files, group, message, ignores = []) => ({
+    files,
+    ignores: [...tests, ...ignores],
+    rules: { "no-restricted-imports": ["error", { patterns: [{ group, message }] }] },
+  });
+  return [
+    deny(
+      ["common/src/**/*.ts"],
+      ["**/agent/**", "**/collector/**", "**/visualize/**", "**/quickstart/**"],
+      "common/ is imported by the programs, never the other way round.",
+    ),
+    deny(
+      ["agent/src/**/*.ts"],
+      ["**/collector/**", "**/visualize/**", "**/quickstart/**"],
+      "The agent stands alone: shared code lives in common/.",
+    ),
+    deny(
+      ["collector/src/**/*.ts"],
+      ["**/agent/src/**", "**/visualize/**", "**/quickstart/**"],
+      "The collector imports shared code from common/, not from the agent.",
+      // the config reference documents the agent's options too (npm run docs:config)
+      ["collector/src/config/reference/**"],
+    ),
+    deny(
+      ["visualize/src/**/*.ts", "quickstart/src/**/*.ts"],
+      ["**/agent/src/**"],
+      "Shared code lives in common/, not in the agent.",
+    ),
+  ];
+}

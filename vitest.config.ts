@@ -7,14 +7,14 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["{agent,collector,visualize,quickstart}/**/*.test.ts"],
+          include: ["{common,agent,collector,visualize,quickstart}/**/*.test.ts"],
           exclude: ["**/*.integration.test.ts", "node_modules/**", "dist/**"],
         },
       },
       {
         test: {
           name: "integration",
-          include: ["{agent,collector,visualize,quickstart}/**/*.integration.test.ts"],
+          include: ["{common,agent,collector,visualize,quickstart}/**/*.integration.test.ts"],
           exclude: ["node_modules/**", "dist/**"],
           testTimeout: 30_000,
           hookTimeout: 30_000,

@@ -10,7 +10,7 @@ import { cpuSeconds, memoryMiB, percentile, ROOT } from "./agent-process.mjs";
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 5000);
 const INTERVAL_S = Number(process.env.BENCH_INTERVAL_S ?? 10);
 const RUN_S = Number(process.env.BENCH_RUN_S ?? 60);
-const { decodeMethodResponse } = await import("../dist/agent/src/xmlrpc/index.js");
+const { decodeMethodResponse } = await import("../dist/common/src/xmlrpc/index.js");
 const { normaliseSnapshot } = await import("../dist/collector/src/polling/normalise/normalise-snapshot.js");
 const { testDatabaseName, dropDatabase, TEST_SERVER } =
   await import("../dist/collector/src/storage/mysql/testing.js");

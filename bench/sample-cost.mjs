@@ -70,7 +70,7 @@ export async function sampleCostInProcess(iterations) {
   const { Sampler } = await import("../dist/agent/src/sampler.js");
   const { createLinuxCollectors } = await import("../dist/agent/src/metrics/index.js");
   const { REAL_HOST } = await import("../dist/agent/src/metrics/family.js");
-  const { METRIC_FAMILIES } = await import("../dist/agent/src/protocol.js");
+  const { METRIC_FAMILIES } = await import("../dist/common/src/contract/protocol.js");
   const info = {
     name: "bench",
     hostname: "bench",

@@ -2,18 +2,18 @@ import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import type { AgentConfig } from "./config/load-config.js";
 import { agentInfo, readStaticFacts } from "./agent-info.js";
-import type { Logger } from "./logging.js";
+import type { Logger } from "../../common/src/logging.js";
 import { REAL_HOST, type HostPaths } from "./metrics/family.js";
 import { createCollectors } from "./platform-collectors.js";
-import type { MetricFamily } from "./protocol.js";
-import { METRIC_FAMILIES, XMLRPC_METHODS } from "./protocol.js";
+import type { MetricFamily } from "../../common/src/contract/protocol.js";
+import { METRIC_FAMILIES, XMLRPC_METHODS } from "../../common/src/contract/protocol.js";
 import { Sampler } from "./sampler.js";
 import { createAllowlist } from "./server/allowlist.js";
 import { Dispatcher, expectParams } from "./server/dispatcher.js";
 import { createTransport } from "./server/http-transport.js";
 import { rateLimited } from "./server/rate-limited-log.js";
 import { createTokenCheck } from "./server/token-auth.js";
-import { FAULT, XmlRpcFault, type XmlRpcValue } from "./xmlrpc/index.js";
+import { FAULT, XmlRpcFault, type XmlRpcValue } from "../../common/src/xmlrpc/index.js";
 
 export interface RunningAgent {
   url: string;

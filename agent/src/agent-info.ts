@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { AgentInfo } from "./protocol.js";
+import type { AgentInfo } from "../../common/src/contract/protocol.js";
 
 /** Facts that do not change while the agent runs. */
 export type StaticFacts = Omit<AgentInfo, "uptime_s">;

@@ -2,10 +2,10 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { startAgent } from "./agent-app.js";
-import { exitOnError, stopOnSignals } from "./process-lifecycle.js";
-import { ConfigError } from "./config/config-error.js";
+import { exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
+import { ConfigError } from "../../common/src/config/config-error.js";
 import { loadAgentConfig, type AgentConfig } from "./config/load-config.js";
-import { createLogger } from "./logging.js";
+import { createLogger } from "../../common/src/logging.js";
 
 const EXIT_CONFIG = 2;
 

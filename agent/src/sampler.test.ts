@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FamilyCollector } from "./metrics/family.js";
-import type { AgentInfo, MetricFamily } from "./protocol.js";
-import { METRIC_FAMILIES } from "./protocol.js";
+import type { AgentInfo, MetricFamily } from "../../common/src/contract/protocol.js";
+import { METRIC_FAMILIES } from "../../common/src/contract/protocol.js";
 import { Sampler } from "./sampler.js";
 
 const info: AgentInfo = {

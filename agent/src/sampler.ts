@@ -2,8 +2,13 @@ import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { DEFAULT_SNAPSHOT_LIMITS, boundSnapshot } from "./limits/bound-snapshot.js";
 import type { SnapshotLimits } from "./limits/bound-snapshot.js";
 import type { FamilyCollector } from "./metrics/family.js";
-import type { AgentInfo, FamilyStatus, MetricFamily, MetricsSnapshot } from "./protocol.js";
-import { METRIC_FAMILIES } from "./protocol.js";
+import type {
+  AgentInfo,
+  FamilyStatus,
+  MetricFamily,
+  MetricsSnapshot,
+} from "../../common/src/contract/protocol.js";
+import { METRIC_FAMILIES } from "../../common/src/contract/protocol.js";
 
 export interface SamplerOptions {
   collectors: FamilyCollector[];

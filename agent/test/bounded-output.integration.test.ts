@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MetricsSnapshot } from "../src/protocol.js";
-import { decodeMethodResponse, encodeCall } from "../src/xmlrpc/index.js";
+import type { MetricsSnapshot } from "../../common/src/contract/protocol.js";
+import { decodeMethodResponse, encodeCall } from "../../common/src/xmlrpc/index.js";
 import { postRaw } from "./raw-http.js";
 import { startAgentProcess, type AgentProcess } from "./run-agent.js";
 

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MetricsSnapshot, SecurityMetrics } from "../src/protocol.js";
+import type { MetricsSnapshot, SecurityMetrics } from "../../common/src/contract/protocol.js";
 import { callAgent, waitFor } from "./xmlrpc-call.js";
 import { REPO_ROOT, startAgentProcess, type AgentProcess } from "./run-agent.js";
 

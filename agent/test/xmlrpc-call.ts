@@ -1,4 +1,4 @@
-import { decodeMethodResponse, encodeCall } from "../src/xmlrpc/index.js";
+import { decodeMethodResponse, encodeCall } from "../../common/src/xmlrpc/index.js";
 import { postRaw } from "./raw-http.js";
 
 /** Calls a method on a local agent with our own codec; throws on a fault. */

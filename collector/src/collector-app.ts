@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Logger } from "../../agent/src/logging.js";
+import type { Logger } from "../../common/src/logging.js";
 import type { CollectorConfig } from "./config/load-config.js";
 import { AlertService } from "./alerts/alert-service.js";
 import { createNotifiers } from "./alerts/create-notifiers.js";

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { exitOnError, stopOnSignals } from "../../agent/src/process-lifecycle.js";
-import { ConfigError } from "../../agent/src/config/config-error.js";
-import { closeLogger, createLogger } from "../../agent/src/logging.js";
+import { exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
+import { ConfigError } from "../../common/src/config/config-error.js";
+import { closeLogger, createLogger } from "../../common/src/logging.js";
 import { createNotifiers } from "./alerts/create-notifiers.js";
 import { NotificationDispatcher } from "./alerts/notify/dispatcher.js";
 import { createCollector } from "./collector-app.js";

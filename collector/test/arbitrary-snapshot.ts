@@ -8,7 +8,7 @@
  * normaliseSnapshot. So "every snapshot generated" is "what the normaliser can produce".
  */
 import fc from "fast-check";
-import type { XmlRpcStruct, XmlRpcValue } from "../../agent/src/xmlrpc/index.js";
+import type { XmlRpcStruct, XmlRpcValue } from "../../common/src/xmlrpc/index.js";
 import type { AlertNotification, NotificationKind } from "../src/alerts/evaluator/types.js";
 import { METRICS } from "../src/alerts/evaluator/types.js";
 import { SNAPSHOT_SPEC } from "../src/polling/normalise/contract-spec.js";

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type net from "node:net";
-import { isDoubleField } from "../../agent/src/protocol.js";
-import { encodeResponse } from "../../agent/src/xmlrpc/index.js";
+import { isDoubleField } from "../../common/src/contract/protocol.js";
+import { encodeResponse } from "../../common/src/xmlrpc/index.js";
 
 /**
  * A fake agent whose get_metrics answers with the CPU usage the test sets; it can be stopped

@@ -197,7 +197,7 @@ describe("systemd units: hardening", () => {
   });
 
   it("has ExecReload only if the programs handle SIGHUP", () => {
-    const sources = ["agent/src/process-lifecycle.ts", "agent/src/main.ts", "collector/src/main.ts"]
+    const sources = ["common/src/process-lifecycle.ts", "agent/src/main.ts", "collector/src/main.ts"]
       .map((file) => readFileSync(path.join(REPO_ROOT, file), "utf8"))
       .join("\n");
     const handlesHup = /["']SIGHUP["']/.test(sources);

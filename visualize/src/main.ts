@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import path from "node:path";
-import { ConfigError } from "../../agent/src/config/config-error.js";
-import { exitOnError } from "../../agent/src/process-lifecycle.js";
+import { ConfigError } from "../../common/src/config/config-error.js";
+import { exitOnError } from "../../common/src/process-lifecycle.js";
 import { parseArgs } from "./cli/parse-args.js";
 import { generateDashboard } from "./run/generate-dashboard.js";
 import { historySource, type HistorySource } from "./run/history-source.js";

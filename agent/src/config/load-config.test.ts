@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { ConfigError } from "./config-error.js";
+import { ConfigError } from "../../../common/src/config/config-error.js";
 import { parseAgentConfig } from "./load-config.js";
 
 function problemsOf(input: unknown): string[] {
@@ -16,7 +16,7 @@ function problemsOf(input: unknown): string[] {
 }
 
 describe("agent config", () => {
-  it("fills in DESIGN.md's defaults", () => {
+  it("fills in the documented defaults", () => {
     const config = parseAgentConfig({});
     expect(config).toMatchObject({
       host: "0.0.0.0",

@@ -1,7 +1,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { hostname } from "node:os";
 import path from "node:path";
-import { ConfigError, describeIssues } from "./config-error.js";
+import { ConfigError, describeIssues } from "../../../common/src/config/config-error.js";
+import { readJsonFile } from "../../../common/src/config/json-file.js";
 import * as v from "valibot";
 import { agentConfigSchema, type ParsedAgentConfig } from "./schema.js";
 
@@ -15,20 +16,6 @@ export interface AgentConfig extends Omit<ParsedAgentConfig, "state_dir" | "name
 export interface ConfigOverrides {
   host?: string | undefined;
   port?: number | undefined;
-}
-
-export function readJsonFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new ConfigError(`cannot read config file ${file}: ${(error as Error).message}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`);
-  }
 }
 
 /** Validates once, lists every problem, and returns a frozen config with defaults filled in. */

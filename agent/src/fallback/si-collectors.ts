@@ -1,7 +1,7 @@
 import os from "node:os";
 import si from "systeminformation";
 import type { FamilyCollector } from "../metrics/family.js";
-import type { MetricsSnapshot } from "../protocol.js";
+import type { MetricsSnapshot } from "../../../common/src/contract/protocol.js";
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 const percent = (part: number, whole: number) => (whole > 0 ? round2((part / whole) * 100) : 0);

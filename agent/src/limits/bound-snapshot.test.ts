@@ -6,7 +6,7 @@ import type {
   SshSource,
   SuspiciousProcess,
   UnexpectedListener,
-} from "../protocol.js";
+} from "../../../common/src/contract/protocol.js";
 import { DEFAULT_SNAPSHOT_LIMITS, boundSnapshot } from "./bound-snapshot.js";
 
 const N = 2000;

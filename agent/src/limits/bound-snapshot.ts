@@ -5,8 +5,12 @@ import type {
   ProcessMetrics,
   SecurityMetrics,
   TemperatureMetrics,
-} from "../protocol.js";
-import { DEFAULT_MAX_CPU_CORES, DEFAULT_MAX_LIST_ITEMS, boundList } from "./bound-list.js";
+} from "../../../common/src/contract/protocol.js";
+import {
+  DEFAULT_MAX_CPU_CORES,
+  DEFAULT_MAX_LIST_ITEMS,
+  boundList,
+} from "../../../common/src/contract/bound-list.js";
 import {
   rankDisks,
   rankInterfaces,
@@ -14,7 +18,7 @@ import {
   rankSshSources,
   rankSuspiciousProcesses,
   rankUnexpectedListeners,
-} from "./ranks.js";
+} from "../../../common/src/contract/ranks.js";
 
 /** The agent config's `limits`, in the sampler's terms. */
 export interface SnapshotLimits {

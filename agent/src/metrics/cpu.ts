@@ -1,4 +1,4 @@
-import type { CpuMetrics, MetricsSnapshot } from "../protocol.js";
+import type { CpuMetrics, MetricsSnapshot } from "../../../common/src/contract/protocol.js";
 import type { FamilyCollector, HostPaths } from "./family.js";
 import { readLoad } from "./load.js";
 import { clampPercent, counterDelta, round } from "./numbers.js";

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
-import type { DiskIoMetrics } from "../protocol.js";
+import type { DiskIoMetrics } from "../../../common/src/contract/protocol.js";
 import type { HostPaths } from "./family.js";
 import { counterDelta, round } from "./numbers.js";
 import { readText } from "./read.js";

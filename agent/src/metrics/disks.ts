@@ -1,4 +1,4 @@
-import type { DiskMetrics, MetricsSnapshot } from "../protocol.js";
+import type { DiskMetrics, MetricsSnapshot } from "../../../common/src/contract/protocol.js";
 import { DiskIoSampler } from "./disk-io.js";
 import type { DiskIoOptions } from "./disk-io.js";
 import type { FamilyCollector, HostPaths } from "./family.js";

@@ -1,4 +1,4 @@
-import type { MetricFamily, MetricsSnapshot } from "../protocol.js";
+import type { MetricFamily, MetricsSnapshot } from "../../../common/src/contract/protocol.js";
 
 /** Where the sampler reads the host from; tests point these at fixture trees. */
 export interface HostPaths {

@@ -1,5 +1,5 @@
 import { describe, expect, it, onTestFinished } from "vitest";
-import { METRIC_FAMILIES } from "../protocol.js";
+import { METRIC_FAMILIES } from "../../../common/src/contract/protocol.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-import type { LoadMetrics } from "../protocol.js";
+import type { LoadMetrics } from "../../../common/src/contract/protocol.js";
 import type { HostPaths } from "./family.js";
 import { readText } from "./read.js";
 

@@ -1,4 +1,4 @@
-import type { MemoryMetrics, MetricsSnapshot } from "../protocol.js";
+import type { MemoryMetrics, MetricsSnapshot } from "../../../common/src/contract/protocol.js";
 import type { FamilyCollector, HostPaths } from "./family.js";
 import { clampPercent, round } from "./numbers.js";
 import { readText } from "./read.js";

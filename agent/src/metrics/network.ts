@@ -1,4 +1,8 @@
-import type { InterfaceMetrics, MetricsSnapshot, NetworkMetrics } from "../protocol.js";
+import type {
+  InterfaceMetrics,
+  MetricsSnapshot,
+  NetworkMetrics,
+} from "../../../common/src/contract/protocol.js";
 import type { FamilyCollector, HostPaths } from "./family.js";
 import { counterDelta, round } from "./numbers.js";
 import { readText } from "./read.js";

@@ -1,6 +1,11 @@
 import { readdirSync, statSync } from "node:fs";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import type { MetricsSnapshot, ProcessCpuEntry, ProcessMemoryEntry, ProcessMetrics } from "../protocol.js";
+import type {
+  MetricsSnapshot,
+  ProcessCpuEntry,
+  ProcessMemoryEntry,
+  ProcessMetrics,
+} from "../../../common/src/contract/protocol.js";
 import type { FamilyCollector, HostPaths } from "./family.js";
 import { parseMeminfo } from "./memory.js";
 import { counterDelta, round } from "./numbers.js";

@@ -1,6 +1,10 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { basename } from "node:path";
-import type { MetricsSnapshot, TemperatureMetrics, TemperatureSensor } from "../protocol.js";
+import type {
+  MetricsSnapshot,
+  TemperatureMetrics,
+  TemperatureSensor,
+} from "../../../common/src/contract/protocol.js";
 import type { FamilyCollector, HostPaths } from "./family.js";
 
 /** One temperature file found in sysfs; labels are static, so they are read once at discovery. */

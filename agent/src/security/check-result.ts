@@ -1,4 +1,4 @@
-import type { SecurityCheck } from "../protocol.js";
+import type { SecurityCheck } from "../../../common/src/contract/protocol.js";
 
 /**
  * What one security check found. `check` goes into security.checks as it is: `available` is

@@ -6,7 +6,7 @@ import type {
   SecurityMetrics,
   SecurityStatus,
   SshFailedLogins,
-} from "../protocol.js";
+} from "../../../common/src/contract/protocol.js";
 import type { CheckResult } from "./check-result.js";
 import { ListenerCheck } from "./listeners/listener-check.js";
 import { SuspiciousProcessCheck } from "./processes/suspicious-process-check.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeMethodResponse, encodeCall } from "../xmlrpc/index.js";
+import { decodeMethodResponse, encodeCall } from "../../../common/src/xmlrpc/index.js";
 import { Dispatcher, MULTICALL_MAX } from "./dispatcher.js";
 
 function makeDispatcher() {

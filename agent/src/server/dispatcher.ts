@@ -1,6 +1,12 @@
-import { encodeFault, encodeResponse, decodeMethodCall, FAULT, XmlRpcFault } from "../xmlrpc/index.js";
-import type { XmlRpcValue } from "../xmlrpc/index.js";
-import { isDoubleField } from "../protocol.js";
+import {
+  encodeFault,
+  encodeResponse,
+  decodeMethodCall,
+  FAULT,
+  XmlRpcFault,
+} from "../../../common/src/xmlrpc/index.js";
+import type { XmlRpcValue } from "../../../common/src/xmlrpc/index.js";
+import { isDoubleField } from "../../../common/src/contract/protocol.js";
 
 export type MethodHandler = (params: XmlRpcValue[]) => XmlRpcValue | Promise<XmlRpcValue>;
 
@@ -14,7 +20,7 @@ export interface DispatchLog {
   internalError(method: string, error: unknown): void;
 }
 
-/** Python's SimpleXMLRPCServer answers an unknown method with fault code 1; DESIGN.md §2 keeps that. */
+/** Python's SimpleXMLRPCServer answers an unknown method with fault code 1; we keep that (README "get_metrics contract"). */
 export const METHOD_NOT_FOUND = 1;
 export const MULTICALL_MAX = 32;
 

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Logger } from "../../../agent/src/logging.js";
+import type { Logger } from "../../../common/src/logging.js";
 import type { CollectorConfig } from "../config/load-config.js";
 import type { PollOutcome } from "../polling/agent-poller.js";
 import type { AlertRecord } from "../storage/records.js";

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../../agent/src/config/config-error.js";
+import { ConfigError } from "../../../common/src/config/config-error.js";
 import { parseCollectorConfig } from "./load-config.js";
 
 function problemsOf(input: unknown): string[] {
@@ -14,7 +14,7 @@ function problemsOf(input: unknown): string[] {
 }
 
 describe("collector config", () => {
-  it("accepts a seed config and fills in DESIGN.md's defaults", () => {
+  it("accepts a seed config and fills in the documented defaults", () => {
     const config = parseCollectorConfig(
       {
         agents: [{ name: "web-01", host: "10.0.0.5", port: 8000 }],

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import * as v from "valibot";
-import { ConfigError, describeIssues } from "../../../agent/src/config/config-error.js";
-import { readJsonFile } from "../../../agent/src/config/load-config.js";
+import { ConfigError, describeIssues } from "../../../common/src/config/config-error.js";
+import { readJsonFile } from "../../../common/src/config/json-file.js";
 import { collectorConfigSchema, type AgentTarget, type ParsedCollectorConfig } from "./schema.js";
 
 export interface AgentEndpoint extends AgentTarget {

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { DEFAULT_MAX_LIST_ITEMS } from "../../../agent/src/limits/bound-list.js";
+import { DEFAULT_MAX_LIST_ITEMS } from "../../../common/src/contract/bound-list.js";
 import { parseDuration, parseSize } from "./units.js";
 
 const text = v.pipe(v.string(), v.minLength(1, "must not be empty"));

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Logger } from "../../../agent/src/logging.js";
+import type { Logger } from "../../../common/src/logging.js";
 import type { AlertRecord, PollEvent, PollSample } from "./records.js";
 import { recordsOf, type Spool, type SpoolBatch } from "./spool/spool.js";
 import type { Store } from "./store.js";

@@ -1,4 +1,4 @@
-import type { MetricsSnapshot } from "../../../agent/src/protocol.js";
+import type { MetricsSnapshot } from "../../../common/src/contract/protocol.js";
 import type { ResolvedRules } from "../../../collector/src/alerts/evaluator/types.js";
 import type { AgentHistory, AgentSeries } from "../model.js";
 

@@ -1,4 +1,4 @@
-import type { SecurityMetrics } from "../../../agent/src/protocol.js";
+import type { SecurityMetrics } from "../../../common/src/contract/protocol.js";
 import type { Received } from "../../../collector/src/polling/normalise/normalised-snapshot.js";
 import type { NormalisedSnapshot } from "../../../collector/src/polling/normalise/normalised-snapshot.js";
 import { formatBytes, formatCelsius, formatDuration, formatNumber, formatPercent, NONE } from "./format.js";

@@ -1,4 +1,4 @@
-import type { SecurityStatus } from "../../../agent/src/protocol.js";
+import type { SecurityStatus } from "../../../common/src/contract/protocol.js";
 import type { Alert, Severity } from "../../../collector/src/alerts/evaluator/types.js";
 import type { AlertRecord } from "../../../collector/src/storage/records.js";
 import type { AgentHistory } from "../model.js";

@@ -1,5 +1,5 @@
 // Hand-built History + DashboardCharts for the dashboard tests (excluded from the build by name).
-import type { MetricsSnapshot } from "../../../agent/src/protocol.js";
+import type { MetricsSnapshot } from "../../../common/src/contract/protocol.js";
 import type { Alert } from "../../../collector/src/alerts/evaluator/types.js";
 import type { AlertRecord, PollEvent } from "../../../collector/src/storage/records.js";
 import type { AgentCharts, AgentHistory, ChartFile, DashboardCharts, History, PlotKind } from "../model.js";

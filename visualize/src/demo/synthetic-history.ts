@@ -1,4 +1,4 @@
-import type { MetricsSnapshot } from "../../../agent/src/protocol.js";
+import type { MetricsSnapshot } from "../../../common/src/contract/protocol.js";
 import type { AlertRecord, PollEvent, PollSample } from "../../../collector/src/storage/records.js";
 import type { Store } from "../../../collector/src/storage/store.js";
 import { makeSnapshot } from "../../../collector/src/storage/mysql/testing.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MetricsSnapshot } from "../../../agent/src/protocol.js";
+import type { MetricsSnapshot } from "../../../common/src/contract/protocol.js";
 import { resolveRules } from "../../../collector/src/alerts/evaluator/rules.js";
 import { parseCollectorConfig } from "../../../collector/src/config/load-config.js";
 import { FileHistoryReader } from "../../../collector/src/storage/file/file-reader.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { DiskMetrics, MetricsSnapshot } from "../../../agent/src/protocol.js";
+import type { DiskMetrics, MetricsSnapshot } from "../../../common/src/contract/protocol.js";
 import { figuresOf } from "../../../collector/src/storage/figures.js";
 import { makeSnapshot } from "../../../collector/src/storage/mysql/testing.js";
 import type { PollSample } from "../../../collector/src/storage/records.js";

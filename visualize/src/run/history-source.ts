@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { ConfigError } from "../../../agent/src/config/config-error.js";
+import { ConfigError } from "../../../common/src/config/config-error.js";
 import {
   loadCollectorConfig,
   parseCollectorConfig,

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { REAL_HOST } from "../../metrics/family.js";
-import type { UnexpectedListener } from "../../protocol.js";
+import type { UnexpectedListener } from "../../../../common/src/contract/protocol.js";
 import { ListenerCheck } from "./listener-check.js";
 
 /** A child listening on 127.0.0.1 (TCP and UDP, ephemeral ports) that prints the ports. */

@@ -11,7 +11,7 @@ import {
 import { dirname } from "node:path";
 import type { HostPaths } from "../../metrics/family.js";
 import { isMissingFileError } from "../../metrics/read.js";
-import type { UnexpectedListener } from "../../protocol.js";
+import type { UnexpectedListener } from "../../../../common/src/contract/protocol.js";
 import type { CheckResult } from "../check-result.js";
 import { InodeOwners } from "./inode-owner.js";
 import { readProcNetForListeners } from "./proc-net-reader.js";

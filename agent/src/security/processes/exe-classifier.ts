@@ -1,4 +1,4 @@
-import type { SuspiciousReason } from "../../protocol.js";
+import type { SuspiciousReason } from "../../../../common/src/contract/protocol.js";
 
 /** PF_KTHREAD in the flags field of /proc/PID/stat (include/linux/sched.h). */
 export const PF_KTHREAD = 0x00200000;

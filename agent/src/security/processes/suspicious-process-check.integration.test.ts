@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { REAL_HOST } from "../../metrics/family.js";
-import type { SuspiciousProcess } from "../../protocol.js";
+import type { SuspiciousProcess } from "../../../../common/src/contract/protocol.js";
 import { SuspiciousProcessCheck } from "./suspicious-process-check.js";
 
 const SLEEP = realpathSync("/bin/sleep");

@@ -4,7 +4,7 @@ import type { HostPaths } from "../../metrics/family.js";
 import { UserNames } from "../../metrics/passwd.js";
 import { parsePidStat } from "../../metrics/pid-stat.js";
 import { isMissingFileError, readProcRecord } from "../../metrics/read.js";
-import type { SuspiciousProcess } from "../../protocol.js";
+import type { SuspiciousProcess } from "../../../../common/src/contract/protocol.js";
 import type { CheckResult } from "../check-result.js";
 import { PF_EXITING, classifyExe, isKernelThread, normaliseDirs, parseStatFlags } from "./exe-classifier.js";
 import type { ExeVerdict } from "./exe-classifier.js";

@@ -1,4 +1,4 @@
-import type { SshSource } from "../../protocol.js";
+import type { SshSource } from "../../../../common/src/contract/protocol.js";
 import type { AuthEvent } from "./auth-line.js";
 
 export interface FailureWindowOptions {

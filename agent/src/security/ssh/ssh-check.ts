@@ -1,5 +1,5 @@
 import { statSync } from "node:fs";
-import type { SecurityCheck, SshFailedLogins, SshSource } from "../../protocol.js";
+import type { SecurityCheck, SshFailedLogins, SshSource } from "../../../../common/src/contract/protocol.js";
 import type { CheckResult } from "../check-result.js";
 import { parseAuthLine } from "./auth-line.js";
 import { FailureWindow } from "./failure-window.js";

@@ -38,7 +38,7 @@ describe("releaseLevel", () => {
 });
 
 describe("resolveRules", () => {
-  it("applies DESIGN's defaults when the global entry is absent, and none for swap", () => {
+  it("applies the documented defaults when the global entry is absent, and none for swap", () => {
     const rules = resolveRules(undefined);
     expect(rules.cpu_usage?.warning).toBe(80);
     expect(rules.cpu_temperature?.warning).toBe(70);

@@ -7,7 +7,7 @@ import {
   type ThresholdsInput,
 } from "./types.js";
 
-/** DESIGN.md §3 defaults, used when the global `thresholds` has no entry (swap_usage: none). */
+/** The documented defaults (README "Alerts"), used when the global `thresholds` has no entry (swap_usage: none). */
 export const DEFAULT_THRESHOLDS: Readonly<ThresholdsInput> = Object.freeze({
   cpu_usage: 80,
   cpu_temperature: 70,

@@ -1,4 +1,4 @@
-import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
+import type { MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
 import type { PollEvent, PollEventKind, PollSample } from "../../storage/records.js";
 
 /** Builders for the evaluator's tests (partial families, as a third-party agent may send). */

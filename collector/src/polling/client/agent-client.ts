@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
-import { DECODE_DEFAULTS, decodeMethodResponse, encodeCall } from "../../../../agent/src/xmlrpc/index.js";
-import type { MethodResponse, XmlRpcValue } from "../../../../agent/src/xmlrpc/index.js";
+import { DECODE_DEFAULTS, decodeMethodResponse, encodeCall } from "../../../../common/src/xmlrpc/index.js";
+import type { MethodResponse, XmlRpcValue } from "../../../../common/src/xmlrpc/index.js";
 import { classifyError, clip } from "./classify-error.js";
 import { PollError } from "./poll-error.js";
 import { callSignal } from "./call-signal.js";

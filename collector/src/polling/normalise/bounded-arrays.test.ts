@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { XmlRpcStruct } from "../../../../agent/src/xmlrpc/index.js";
+import type { XmlRpcStruct } from "../../../../common/src/xmlrpc/index.js";
 import { SNAPSHOT_SPEC } from "./contract-spec.js";
 import { normaliseSnapshot } from "./normalise-snapshot.js";
 import type { Spec } from "./spec.js";

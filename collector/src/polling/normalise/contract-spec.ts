@@ -3,7 +3,7 @@ import type {
   FamilyStatus,
   MetricsSnapshot,
   SecurityMetrics,
-} from "../../../../agent/src/protocol.js";
+} from "../../../../common/src/contract/protocol.js";
 import {
   rankDisks,
   rankInterfaces,
@@ -11,7 +11,7 @@ import {
   rankSshSources,
   rankSuspiciousProcesses,
   rankUnexpectedListeners,
-} from "../../../../agent/src/limits/ranks.js";
+} from "../../../../common/src/contract/ranks.js";
 import type { StructSpecOf } from "./spec.js";
 
 const agent: StructSpecOf<AgentInfo> = {
@@ -95,7 +95,7 @@ const familyStatus: StructSpecOf<FamilyStatus> = {
   key: ["name"],
 };
 
-/** The get_metrics contract of agent/src/protocol.ts, field by field. */
+/** The get_metrics contract of common/src/contract/protocol.ts, field by field. */
 export const SNAPSHOT_SPEC: StructSpecOf<MetricsSnapshot> = {
   fields: {
     timestamp: "timestamp",

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { decodeMethodResponse } from "../../../../agent/src/xmlrpc/index.js";
-import type { XmlRpcStruct, XmlRpcValue } from "../../../../agent/src/xmlrpc/index.js";
+import { decodeMethodResponse } from "../../../../common/src/xmlrpc/index.js";
+import type { XmlRpcStruct, XmlRpcValue } from "../../../../common/src/xmlrpc/index.js";
 import { PollError } from "../client/poll-error.js";
 import { normaliseSnapshot } from "./normalise-snapshot.js";
 

@@ -1,5 +1,5 @@
-import type { AgentInfo, MetricsSnapshot } from "../../../../agent/src/protocol.js";
-import type { XmlRpcValue } from "../../../../agent/src/xmlrpc/index.js";
+import type { AgentInfo, MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
+import type { XmlRpcValue } from "../../../../common/src/xmlrpc/index.js";
 import { PollError } from "../client/poll-error.js";
 import { SNAPSHOT_SPEC } from "./contract-spec.js";
 import { DEFAULT_NORMALISE_LIMITS, isStruct, normaliseStruct } from "./normalise-value.js";
@@ -14,7 +14,7 @@ export interface NormaliseContext {
 }
 
 /**
- * Whatever an agent's get_metrics sent, in the contract's shape (DESIGN.md §2): unknown keys
+ * Whatever an agent's get_metrics sent, in the contract's shape (README "get_metrics contract"): unknown keys
  * dropped, families that are missing or not a struct left out, bad array elements dropped.
  * Our agent's answer passes unchanged.
  *

@@ -1,10 +1,10 @@
-import type { XmlRpcStruct, XmlRpcValue } from "../../../../agent/src/xmlrpc/index.js";
+import type { XmlRpcStruct, XmlRpcValue } from "../../../../common/src/xmlrpc/index.js";
 import {
   DEFAULT_MAX_CPU_CORES,
   DEFAULT_MAX_LIST_ITEMS,
   boundList,
-} from "../../../../agent/src/limits/bound-list.js";
-import type { Bounded, Rank } from "../../../../agent/src/limits/bound-list.js";
+} from "../../../../common/src/contract/bound-list.js";
+import type { Bounded, Rank } from "../../../../common/src/contract/bound-list.js";
 import type { ArraySpec, Spec, StructSpec } from "./spec.js";
 
 /** How much of one answer is kept: other agents (a Python one) may send 2,000 listeners. */

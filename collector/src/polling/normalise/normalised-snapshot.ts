@@ -1,4 +1,4 @@
-import type { AgentInfo, FamilyStatus, MetricsSnapshot } from "../../../../agent/src/protocol.js";
+import type { AgentInfo, FamilyStatus, MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
 
 /**
  * A value as the normaliser may hand it on: every struct field may be missing, at any depth.

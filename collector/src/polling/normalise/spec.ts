@@ -1,4 +1,4 @@
-import type { Rank } from "../../../../agent/src/limits/bound-list.js";
+import type { Rank } from "../../../../common/src/contract/bound-list.js";
 
 /**
  * A small description language for the get_metrics contract. `SpecOf<T>` ties a description

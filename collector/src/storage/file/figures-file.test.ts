@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSy
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
+import type { MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
 import { figuresOf } from "../figures.js";
 import type { FigureValues, SampleFigures } from "../figures.js";
 import { makeSnapshot } from "../mysql/testing.js";

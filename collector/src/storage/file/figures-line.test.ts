@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
-import { decodeMethodResponse } from "../../../../agent/src/xmlrpc/index.js";
+import type { MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
+import { decodeMethodResponse } from "../../../../common/src/xmlrpc/index.js";
 import { normaliseSnapshot } from "../../polling/normalise/normalise-snapshot.js";
 import { figuresOf } from "../figures.js";
 import type { SampleFigures } from "../figures.js";

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
+import type { MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
 import type { PollSample } from "../records.js";
 import { FileHistoryReader } from "./file-reader.js";
 import { FileStore } from "./file-store.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
+import type { MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
 import type { PollEvent, PollSample } from "../records.js";
 import { eventJsonLine, parseEventLine, parseSampleLine, sampleJsonLine, sampleLogLine } from "./lines.js";
 

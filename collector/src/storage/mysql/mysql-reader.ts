@@ -5,7 +5,7 @@ import type {
   SecurityMetrics,
   SecurityStatus,
   SuspiciousReason,
-} from "../../../../agent/src/protocol.js";
+} from "../../../../common/src/contract/protocol.js";
 import type { AlertMetric, NotificationKind, Severity } from "../../alerts/evaluator/types.js";
 import type { SampleFigures } from "../figures.js";
 import type { AlertRecord, PollEvent, PollEventKind, PollSample, TimeRange } from "../records.js";

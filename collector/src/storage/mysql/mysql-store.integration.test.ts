@@ -1,6 +1,6 @@
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
+import type { MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
 import type { AlertRecord, PollEvent, PollSample } from "../records.js";
 import { createKnex } from "./connection.js";
 import { TABLES } from "./migrations.js";

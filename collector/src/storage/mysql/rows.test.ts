@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
+import type { MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
 import { fromDbTime, toDbTime } from "./connection.js";
 import {
   DISK_COLUMNS,

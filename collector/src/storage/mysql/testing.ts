@@ -3,7 +3,7 @@
  * a realistic snapshot. Nothing here runs in production.
  */
 import { randomBytes } from "node:crypto";
-import type { MetricsSnapshot } from "../../../../agent/src/protocol.js";
+import type { MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
 import type { PollSample } from "../records.js";
 import { createKnex } from "./connection.js";
 import type { MysqlConnectionOptions } from "./connection.js";

@@ -1,4 +1,4 @@
-import type { SshSource } from "../../../../agent/src/protocol.js";
+import type { SshSource } from "../../../../common/src/contract/protocol.js";
 import type { Received } from "../../../../collector/src/polling/normalise/normalised-snapshot.js";
 import { lineChart, lineDataset, seriesPoints } from "../line-chart.js";
 import { seriesColor } from "../palette.js";

@@ -1,6 +1,6 @@
 /**
- * The get_metrics wire contract (DESIGN.md §2). The agent owns it; the collector and the
- * visualizer import these types. Field names are snake_case with the unit in the name.
+ * The get_metrics wire contract (README "get_metrics contract"). The agent answers with it; the
+ * collector and the visualizer import these types. Field names are snake_case with the unit in the name.
  *
  * Wire types: every field ending in _bytes, _per_s, _percent, _celsius or _s, and the load
  * averages, is sent as <double>; counts, pids and ports as <int>; null as <nil/>.
@@ -229,7 +229,7 @@ export type MetricFamily = (typeof METRIC_FAMILIES)[number];
 
 /**
  * Field names whose value travels as <double> even when it is a whole number
- * (DESIGN.md "Types on the wire"). The encoder uses this to pick the XML-RPC type.
+ * (README "get_metrics contract"). The encoder uses this to pick the XML-RPC type.
  */
 export function isDoubleField(name: string): boolean {
   return (

@@ -5,7 +5,7 @@ import type {
   SuspiciousProcess,
   TemperatureSensor,
   UnexpectedListener,
-} from "../protocol.js";
+} from "./protocol.js";
 import { byDescending } from "./bound-list.js";
 import type { Rank } from "./bound-list.js";
 
