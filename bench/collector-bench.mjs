@@ -12,8 +12,7 @@ const INTERVAL_S = Number(process.env.BENCH_INTERVAL_S ?? 10);
 const RUN_S = Number(process.env.BENCH_RUN_S ?? 60);
 const { decodeMethodResponse } = await import("../dist/common/src/xmlrpc/index.js");
 const { normaliseSnapshot } = await import("../dist/collector/src/polling/normalise/normalise-snapshot.js");
-const { testDatabaseName, dropDatabase, TEST_SERVER } =
-  await import("../dist/collector/src/storage/mysql/testing.js");
+import { dropDatabase, TEST_SERVER, testDatabaseName } from "./test-server.mjs";
 // What our agent answered on this machine: the simulated agents send it, the store benchmark stores it.
 const AGENT_RESPONSE = path.join(ROOT, "collector/test/fixtures/agent-get-metrics.xml");
 const realSnapshot = normaliseSnapshot(decodeMethodResponse(readFileSync(AGENT_RESPONSE)).value, {

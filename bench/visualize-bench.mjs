@@ -13,8 +13,7 @@ const INTERVAL_MS = 10_000;
 const { SyntheticHistory } = await import("../dist/visualize/src/demo/synthetic-history.js");
 const { fileStoreIn } = await import("../dist/visualize/src/demo/synthetic-file-store.js");
 const { MysqlStore } = await import("../dist/collector/src/storage/mysql/mysql-store.js");
-const { testDatabaseName, dropDatabase, TEST_SERVER } =
-  await import("../dist/collector/src/storage/mysql/testing.js");
+import { dropDatabase, TEST_SERVER, testDatabaseName } from "./test-server.mjs";
 
 // BENCH_DIR keeps the generated history (files and the MySQL database) for the next run
 const keep = process.env.BENCH_DIR;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../agent/test/xmlrpc-call.js";
-import { dropDatabase, testDatabaseName, TEST_SERVER, withServer } from "../src/storage/mysql/testing.js";
+import { dropDatabase, testDatabaseName, TEST_SERVER, withServer } from "./support/mysql-server.js";
 import { HOSTILE_ANSWERS } from "./hostile-answers.js";
 import { REPO_ROOT, startCollector, writeCollectorConfig } from "./run-collector.js";
 import { ScriptedAgent } from "./scripted-agent.js";

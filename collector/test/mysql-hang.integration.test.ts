@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../agent/test/xmlrpc-call.js";
-import { dropDatabase, testDatabaseName, TEST_SERVER } from "../src/storage/mysql/testing.js";
+import { dropDatabase, testDatabaseName, TEST_SERVER } from "./support/mysql-server.js";
 import { logTime, sleep } from "./log-lines.js";
 import { startCollector, writeCollectorConfig, type BackgroundCollector } from "./run-collector.js";
 import { ScriptedAgent } from "./scripted-agent.js";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAgentProcess, type AgentProcess } from "../../agent/test/run-agent.js";
 import { waitFor } from "../../agent/test/xmlrpc-call.js";
-import { dropDatabase, testDatabaseName, TEST_SERVER } from "../src/storage/mysql/testing.js";
+import { dropDatabase, testDatabaseName, TEST_SERVER } from "./support/mysql-server.js";
 import { startCollector, writeCollectorConfig } from "./run-collector.js";
 import { mysqlSampleTimes as sampleTimes } from "./stored-samples.js";
 import { TcpProxy } from "./tcp-proxy.js";

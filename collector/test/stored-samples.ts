@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { withServer } from "../src/storage/mysql/testing.js";
+import { withServer } from "./support/mysql-server.js";
 
 /** Poll times (epoch ms, in store order) per agent: what a test compares with what was polled. */
 export type SampleTimes = Map<string, number[]>;

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeSample } from "../../collector/src/storage/mysql/testing.js";
+import { makeSample } from "../../collector/test/support/mysql-server.js";
 import { fileStoreIn, writeSyntheticSetup } from "../src/demo/synthetic-file-store.js";
 import { SyntheticHistory } from "../src/demo/synthetic-history.js";
 import { brokenReferences, htmlPages, pixelStats, pngSize, runVisualize } from "./run-visualize.js";

@@ -7,7 +7,7 @@ import { overviewLineConfig, worstDiskConfig, worstDisks } from "./overview.js";
 import { MAX_MOUNTS } from "./plots/disk.js";
 import { PLOT_BUILDERS, plotInput } from "./plots/index.js";
 import { sparklineConfig } from "./sparkline.js";
-import { fakeHistory } from "./test-history.js";
+import { fakeHistory } from "../../test/support/chart-history.js";
 
 const HOUR = 3_600_000;
 const to = Date.UTC(2025, 2, 12, 12);

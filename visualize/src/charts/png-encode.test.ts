@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeOpaquePng } from "./png-encode.js";
-import { pngPixels, pngSize } from "./test-png.js";
+import { pngPixels, pngSize } from "../../test/support/png.js";
 
 describe("encodeOpaquePng", () => {
   it("writes a PNG that decodes to the same pixels", async () => {

@@ -8,8 +8,8 @@ import { renderChartPng } from "./canvas-chart.js";
 import { PLOT_BUILDERS, plotInput } from "./plots/index.js";
 import { renderAgentCharts } from "./render-agent.js";
 import { renderOverviewCharts } from "./render-overview.js";
-import { fakeHistory } from "./test-history.js";
-import { inkStats, pngPixels, pngSize } from "./test-png.js";
+import { fakeHistory } from "../../test/support/chart-history.js";
+import { inkStats, pngPixels, pngSize } from "../../test/support/png.js";
 
 const HOUR = 3_600_000;
 const to = Date.UTC(2025, 2, 12, 12);

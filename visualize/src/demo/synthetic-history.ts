@@ -1,7 +1,7 @@
 import type { MetricsSnapshot } from "../../../common/src/contract/protocol.js";
 import type { AlertRecord, PollEvent, PollSample } from "../../../collector/src/storage/records.js";
 import type { Store } from "../../../collector/src/storage/store.js";
-import { makeSnapshot } from "../../../collector/src/storage/mysql/testing.js";
+import { makeSnapshot } from "../../../common/src/contract/example-snapshot.js";
 
 export interface SyntheticOptions {
   agents: number;

@@ -7,12 +7,8 @@ import { FileHistoryReader } from "../../../collector/src/storage/file/file-read
 import { FileStore } from "../../../collector/src/storage/file/file-store.js";
 import { MysqlHistoryReader } from "../../../collector/src/storage/mysql/mysql-reader.js";
 import { MysqlStore } from "../../../collector/src/storage/mysql/mysql-store.js";
-import {
-  TEST_SERVER,
-  dropDatabase,
-  makeSnapshot,
-  testDatabaseName,
-} from "../../../collector/src/storage/mysql/testing.js";
+import { TEST_SERVER, dropDatabase, testDatabaseName } from "../../../collector/test/support/mysql-server.js";
+import { makeSnapshot } from "../../../common/src/contract/example-snapshot.js";
 import type { AlertRecord, PollEvent, PollSample } from "../../../collector/src/storage/records.js";
 import type { Store } from "../../../collector/src/storage/store.js";
 import { loadHistory } from "./load-history.js";

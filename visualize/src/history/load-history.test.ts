@@ -7,7 +7,7 @@ import { resolveRules } from "../../../collector/src/alerts/evaluator/rules.js";
 import { parseCollectorConfig } from "../../../collector/src/config/load-config.js";
 import { FileHistoryReader } from "../../../collector/src/storage/file/file-reader.js";
 import { FileStore } from "../../../collector/src/storage/file/file-store.js";
-import { makeSnapshot } from "../../../collector/src/storage/mysql/testing.js";
+import { makeSnapshot } from "../../../common/src/contract/example-snapshot.js";
 import type { AlertRecord, PollEvent, PollSample } from "../../../collector/src/storage/records.js";
 import type { HistoryReader } from "../../../collector/src/storage/store.js";
 import type { AgentHistory, History } from "../model.js";

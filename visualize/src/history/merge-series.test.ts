@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeSample } from "../../../collector/src/storage/mysql/testing.js";
+import { makeSample } from "../../../collector/test/support/mysql-server.js";
 import { mergeSeries } from "./merge-series.js";
 import { SeriesBuilder } from "./series-builder.js";
 

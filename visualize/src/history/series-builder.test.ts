@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { DiskMetrics, MetricsSnapshot } from "../../../common/src/contract/protocol.js";
 import { figuresOf } from "../../../collector/src/storage/figures.js";
-import { makeSnapshot } from "../../../collector/src/storage/mysql/testing.js";
+import { makeSnapshot } from "../../../common/src/contract/example-snapshot.js";
 import type { PollSample } from "../../../collector/src/storage/records.js";
 import { SeriesBuilder } from "./series-builder.js";
 

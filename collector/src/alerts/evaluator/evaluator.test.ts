@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AlertEvaluator, type EvaluatorOptions } from "./evaluator.js";
 import { resolveRules } from "./rules.js";
 import type { EvaluatorState } from "./state.js";
-import { at, cpu, disks, event, sample, type SnapshotParts } from "./test-samples.js";
+import { at, cpu, disks, event, sample, type SnapshotParts } from "../../../test/support/alert-samples.js";
 import type { AlertNotification, ThresholdsInput } from "./types.js";
 
 const HOUR = 3600;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { extractObservations } from "./extract.js";
 import { resolveRules } from "./rules.js";
-import { snapshot, type SnapshotParts } from "./test-samples.js";
+import { snapshot, type SnapshotParts } from "../../../test/support/alert-samples.js";
 import type { MetricName } from "./types.js";
 
 const all = resolveRules({ swap_usage: 50 });

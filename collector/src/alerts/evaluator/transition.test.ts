@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { toRule } from "./rules.js";
 import type { EntryState } from "./state.js";
 import { step } from "./transition.js";
-import { at } from "./test-samples.js";
+import { at } from "../../../test/support/alert-samples.js";
 import type { ThresholdInput } from "./types.js";
 
 function fresh(): EntryState {

@@ -8,7 +8,7 @@ import { SMTPServer } from "smtp-server";
 import type { SMTPServerOptions } from "smtp-server";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { EmailNotifier } from "./email-notifier.js";
-import { diskFiring } from "./test-alerts.js";
+import { diskFiring } from "../../../test/support/alert-notifications.js";
 import type { AlertNotification } from "./notification.js";
 
 interface Delivered {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { errorMessage, formatBody, formatSummary, formatValue, metricUnit } from "./format.js";
 import type { Alert, AlertNotification } from "./notification.js";
-import { diskAlert } from "./test-alerts.js";
+import { diskAlert } from "../../../test/support/alert-notifications.js";
 
 const disk: Alert = { ...diskAlert, value: 96.234 };
 

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders, Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NotificationDispatcher } from "./dispatcher.js";
-import { diskFiring } from "./test-alerts.js";
+import { diskFiring } from "../../../test/support/alert-notifications.js";
 import type { AlertNotification } from "./notification.js";
 import { WebhookNotifier } from "./webhook-notifier.js";
 

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
 import { figuresOf } from "../figures.js";
 import type { FigureValues, SampleFigures } from "../figures.js";
-import { makeSnapshot } from "../mysql/testing.js";
+import { makeSnapshot } from "../../../../common/src/contract/example-snapshot.js";
 import type { PollSample, TimeRange } from "../records.js";
 import { figuresFileLine, parseFiguresFileLine, parseFiguresSinceLine } from "./figures-file.js";
 import { listRotatedFiles } from "./file-names.js";

@@ -6,7 +6,7 @@ import { normaliseSnapshot } from "../../polling/normalise/normalise-snapshot.js
 import { figuresOf } from "../figures.js";
 import type { SampleFigures } from "../figures.js";
 import type { PollSample } from "../records.js";
-import { makeSnapshot } from "../mysql/testing.js";
+import { makeSnapshot } from "../../../../common/src/contract/example-snapshot.js";
 import { FiguresLineParser } from "./figures-line.js";
 import { AgentNames, readLineHead } from "./line-head.js";
 import { parseSampleLine, sampleJsonLine } from "./lines.js";

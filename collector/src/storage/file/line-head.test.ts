@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeSnapshot } from "../mysql/testing.js";
+import { makeSnapshot } from "../../../../common/src/contract/example-snapshot.js";
 import { AgentNames, detached, isoTime, readLineHead } from "./line-head.js";
 import { eventJsonLine, sampleJsonLine } from "./lines.js";
 

@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKnex } from "./connection.js";
 import { MIGRATIONS_TABLE, TABLES, migrationSource } from "./migrations.js";
 import { MysqlStore } from "./mysql-store.js";
-import { TEST_SERVER, dropDatabase, testDatabaseName, withServer } from "./testing.js";
+import {
+  TEST_SERVER,
+  dropDatabase,
+  testDatabaseName,
+  withServer,
+} from "../../../test/support/mysql-server.js";
 
 const INIT_SQL = fileURLToPath(new URL("../../../../db/init_database.sql", import.meta.url));
 const fromSql = testDatabaseName();

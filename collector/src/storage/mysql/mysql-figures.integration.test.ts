@@ -6,7 +6,12 @@ import { createKnex } from "./connection.js";
 import { MysqlHistoryReader } from "./mysql-reader.js";
 import { MysqlStore } from "./mysql-store.js";
 import type { MysqlStoreOptions } from "./mysql-store.js";
-import { TEST_SERVER, dropDatabase, makeSample, testDatabaseName } from "./testing.js";
+import {
+  TEST_SERVER,
+  dropDatabase,
+  makeSample,
+  testDatabaseName,
+} from "../../../test/support/mysql-server.js";
 
 const database = testDatabaseName();
 const options: MysqlStoreOptions = { ...TEST_SERVER, database, retentionDays: 0 };

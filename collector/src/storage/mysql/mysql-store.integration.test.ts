@@ -7,7 +7,13 @@ import { TABLES } from "./migrations.js";
 import { MysqlHistoryReader } from "./mysql-reader.js";
 import { MysqlStore } from "./mysql-store.js";
 import type { MysqlStoreOptions } from "./mysql-store.js";
-import { TEST_SERVER, dropDatabase, makeSample, makeSnapshot, testDatabaseName } from "./testing.js";
+import {
+  TEST_SERVER,
+  dropDatabase,
+  makeSample,
+  testDatabaseName,
+} from "../../../test/support/mysql-server.js";
+import { makeSnapshot } from "../../../../common/src/contract/example-snapshot.js";
 
 const database = testDatabaseName();
 const options: MysqlStoreOptions = { ...TEST_SERVER, database, retentionDays: 30, storeSnapshotJson: true };

@@ -16,7 +16,7 @@ import { cut } from "./encoding.js";
 import { MysqlHistoryReader } from "./mysql-reader.js";
 import { MysqlStore } from "./mysql-store.js";
 import { TEXT_MAX } from "./rows.js";
-import { TEST_SERVER, dropDatabase, testDatabaseName } from "./testing.js";
+import { TEST_SERVER, dropDatabase, testDatabaseName } from "../../../test/support/mysql-server.js";
 
 const database = testDatabaseName();
 const warnings: string[] = [];

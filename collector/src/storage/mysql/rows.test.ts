@@ -10,7 +10,8 @@ import {
   findingRows,
   sampleRow,
 } from "./rows.js";
-import { makeSample, makeSnapshot } from "./testing.js";
+import { makeSample } from "../../../test/support/mysql-server.js";
+import { makeSnapshot } from "../../../../common/src/contract/example-snapshot.js";
 
 /** The fields of a tab-separated row. */
 function values(row: string): string[] {

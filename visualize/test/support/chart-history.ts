@@ -1,6 +1,6 @@
 import type { MetricsSnapshot } from "../../../common/src/contract/protocol.js";
 import type { ResolvedRules } from "../../../collector/src/alerts/evaluator/types.js";
-import type { AgentHistory, AgentSeries } from "../model.js";
+import type { AgentHistory, AgentSeries } from "../../src/model.js";
 
 export interface FakeHistoryOptions {
   agent?: string;

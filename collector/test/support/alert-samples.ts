@@ -1,5 +1,5 @@
-import type { MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
-import type { PollEvent, PollEventKind, PollSample } from "../../storage/records.js";
+import type { MetricsSnapshot } from "../../../common/src/contract/protocol.js";
+import type { PollEvent, PollEventKind, PollSample } from "../../src/storage/records.js";
 
 /** Builders for the evaluator's tests (partial families, as a third-party agent may send). */
 

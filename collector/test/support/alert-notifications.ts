@@ -1,5 +1,5 @@
 // Alerts for the notifier tests (not a test file itself).
-import type { Alert, AlertNotification } from "./notification.js";
+import type { Alert, AlertNotification } from "../../src/alerts/notify/notification.js";
 
 export const diskAlert: Alert = {
   id: "a-1",
