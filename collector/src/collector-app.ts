@@ -34,7 +34,7 @@ export async function createCollector(
   config: CollectorConfig,
   logger: Logger,
 ): Promise<RunningCollector & { start(): void; runOnce(): Promise<void> }> {
-  const store = createStore(config);
+  const store = createStore(config, logger);
   const spool = new Spool(config.paths.spoolDir, {
     onBadLine: (file, offset) => logger.error(`spool ${file}: damaged batch at byte ${offset} skipped`),
   });

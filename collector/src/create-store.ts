@@ -1,9 +1,11 @@
+import type { Logger } from "../../common/src/logging.js";
 import type { CollectorConfig } from "./config/load-config.js";
 import { FileStore } from "./storage/file/file-store.js";
 import { MysqlStore } from "./storage/mysql/mysql-store.js";
 import type { Store } from "./storage/store.js";
 
-export function createStore(config: CollectorConfig): Store {
+/** The configured store; its warnings (a fallback taken, a record dropped, a column added) go to the log. */
+export function createStore(config: CollectorConfig, logger: Logger): Store {
   const { storage, paths } = config;
   if (storage.type === "mysql") {
     return new MysqlStore({
@@ -13,6 +15,7 @@ export function createStore(config: CollectorConfig): Store {
       password: storage.mysql_password,
       database: storage.mysql_database,
       retentionDays: storage.retention_days,
+      onWarning: (message) => logger.warn(message),
     });
   }
   return new FileStore({

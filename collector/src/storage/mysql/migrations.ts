@@ -1,15 +1,19 @@
 import type { Knex } from "knex";
+import { SAMPLE_SCALARS } from "../columns.js";
+import { FAMILIES } from "./rows.js";
 
 /**
  * The MySQL schema as an in-code list of knex migrations (knex's `migrationSource` option), so
  * nothing has to be loaded from files at run time, whether the code runs from TypeScript or
- * from dist/. db/init_database.sql holds the same final schema for `mysql < db/init_database.sql`;
- * a test compares the two through information_schema.
+ * from dist/. db/init_database.sql is rendered from them (init-sql.ts) for `mysql < db/init_database.sql`;
+ * a test also compares the two through information_schema.
  *
  * Rules for a new migration (append, never edit a released one):
  * - it must be idempotent (IF NOT EXISTS, or check information_schema first), because a database
  *   created from db/init_database.sql already has the final schema but no knex_migrations rows;
- * - update db/init_database.sql to the new final schema in the same change.
+ * - run `npm run db:schema` to render db/init_database.sql anew (a test fails until it matches).
+ * A new scalar of a sample needs no migration: it is a line in storage/columns.ts, and
+ * syncSampleColumns adds its column to existing databases.
  *
  * Every table that grows with time is an append of (agent, ts) rows. Its primary key is
  * (ts, agent_id[, mount | seq | kind]): unique per agent and poll, so a replayed batch adds
@@ -27,6 +31,23 @@ export interface SqlMigration {
 }
 
 const TABLE_OPTIONS = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin ROW_FORMAT=DYNAMIC";
+
+/**
+ * The samples table: its keys, then one column per catalog scalar (storage/columns.ts), then the
+ * optional snapshot JSON. A scalar added to the catalog later reaches existing databases through
+ * syncSampleColumns, so this statement may grow after its migration was released.
+ */
+const SAMPLES_TABLE = `CREATE TABLE IF NOT EXISTS samples (
+  agent_id INT UNSIGNED NOT NULL,
+  ts DATETIME(3) NOT NULL,
+  agent_ts DATETIME(3) NULL,
+  duration_ms DOUBLE NOT NULL,
+  families SET(${FAMILIES.map((family) => `'${family}'`).join(",")}) NOT NULL DEFAULT '',
+${SAMPLE_SCALARS.map((column) => `  ${column.name} ${column.sql} NULL,`).join("\n")}
+  snapshot LONGTEXT NULL,
+  PRIMARY KEY (ts, agent_id),
+  KEY samples_agent_ts (agent_id, ts)
+) ${TABLE_OPTIONS}`;
 
 const INITIAL_SCHEMA: SqlMigration = {
   name: "001_initial_schema",
@@ -50,50 +71,7 @@ const INITIAL_SCHEMA: SqlMigration = {
   PRIMARY KEY (id),
   UNIQUE KEY agents_name (name)
 ) ${TABLE_OPTIONS}`,
-    `CREATE TABLE IF NOT EXISTS samples (
-  agent_id INT UNSIGNED NOT NULL,
-  ts DATETIME(3) NOT NULL,
-  agent_ts DATETIME(3) NULL,
-  duration_ms DOUBLE NOT NULL,
-  families SET('cpu','load','temperature','memory','disks','disk_io','network','processes','security') NOT NULL DEFAULT '',
-  cpu_usage_percent DOUBLE NULL,
-  cpu_user_percent DOUBLE NULL,
-  cpu_system_percent DOUBLE NULL,
-  cpu_iowait_percent DOUBLE NULL,
-  cpu_steal_percent DOUBLE NULL,
-  cpu_count INT UNSIGNED NULL,
-  load_1 DOUBLE NULL,
-  load_5 DOUBLE NULL,
-  load_15 DOUBLE NULL,
-  cpu_temperature_celsius DOUBLE NULL,
-  max_temperature_celsius DOUBLE NULL,
-  memory_total_bytes BIGINT UNSIGNED NULL,
-  memory_used_bytes BIGINT UNSIGNED NULL,
-  memory_available_bytes BIGINT UNSIGNED NULL,
-  memory_usage_percent DOUBLE NULL,
-  swap_total_bytes BIGINT UNSIGNED NULL,
-  swap_used_bytes BIGINT UNSIGNED NULL,
-  swap_percent DOUBLE NULL,
-  disk_read_bytes_per_s DOUBLE NULL,
-  disk_write_bytes_per_s DOUBLE NULL,
-  disk_read_ops_per_s DOUBLE NULL,
-  disk_write_ops_per_s DOUBLE NULL,
-  net_rx_bytes_per_s DOUBLE NULL,
-  net_tx_bytes_per_s DOUBLE NULL,
-  net_rx_errors BIGINT UNSIGNED NULL,
-  net_tx_errors BIGINT UNSIGNED NULL,
-  tcp_connections INT UNSIGNED NULL,
-  process_count INT UNSIGNED NULL,
-  process_running INT UNSIGNED NULL,
-  security_status VARCHAR(16) NULL,
-  security_issue_count INT UNSIGNED NULL,
-  ssh_failed_total INT UNSIGNED NULL,
-  uptime_s DOUBLE NULL,
-  worst_disk_usage_percent DOUBLE NULL,
-  snapshot LONGTEXT NULL,
-  PRIMARY KEY (ts, agent_id),
-  KEY samples_agent_ts (agent_id, ts)
-) ${TABLE_OPTIONS}`,
+    SAMPLES_TABLE,
     `CREATE TABLE IF NOT EXISTS disk_samples (
   agent_id INT UNSIGNED NOT NULL,
   ts DATETIME(3) NOT NULL,
@@ -197,3 +175,20 @@ export const migrationSource: Knex.MigrationSource<SqlMigration> = {
       down: (db: Knex) => runAll(db, migration.down),
     }),
 };
+
+/**
+ * Adds the catalog scalars an existing samples table lacks (created before they were in the
+ * catalog). At the end of the table, because appending is an instant change on MariaDB >= 10.3
+ * and MySQL >= 8.0.12, while a column placed AFTER another rebuilds the table on MySQL before
+ * 8.0.29: minutes of lock on a big history. Columns are matched by name, never by position.
+ */
+export async function syncSampleColumns(db: Knex): Promise<string[]> {
+  const [rows] = (await db.raw(
+    "SELECT COLUMN_NAME AS name FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'samples'",
+  )) as unknown as [Array<{ name: string }>];
+  const present = new Set(rows.map((row) => row.name));
+  const missing = SAMPLE_SCALARS.filter((column) => !present.has(column.name));
+  if (missing.length === 0) return [];
+  await db.raw(`ALTER TABLE samples ${missing.map((c) => `ADD COLUMN ${c.name} ${c.sql} NULL`).join(", ")}`);
+  return missing.map((column) => column.name);
+}

@@ -1,11 +1,5 @@
 import type { Knex } from "knex";
-import type {
-  DiskMetrics,
-  MetricsSnapshot,
-  SecurityMetrics,
-  SecurityStatus,
-  SuspiciousReason,
-} from "../../../../common/src/contract/protocol.js";
+import type { MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
 import type { AlertMetric, NotificationKind, Severity } from "../../alerts/evaluator/types.js";
 import type { SampleFigures } from "../figures.js";
 import type { AlertRecord, PollEvent, PollEventKind, PollSample, TimeRange } from "../records.js";
@@ -29,97 +23,14 @@ import {
   selectRows,
 } from "./mysql-figures.js";
 import type { DiskFigureRow, FigureRow } from "./mysql-figures.js";
+import { rebuildSnapshot } from "./rebuild-snapshot.js";
+import type { AgentRow, DiskRow, FindingRow, Num, SampleRow } from "./rebuild-snapshot.js";
 
 export interface MysqlHistoryReaderOptions extends MysqlConnectionOptions {
   /** Rows fetched per query (keyset pagination; default 5000). */
   pageSize?: number;
   /** Samples fetched per query by figures() (default 20,000; disk rows 3× as many). */
   figuresPageSize?: number;
-}
-
-interface AgentRow {
-  id: number;
-  name: string;
-  hostname: string | null;
-  os: string | null;
-  kernel: string | null;
-  arch: string | null;
-  platform: string | null;
-  agent_version: string | null;
-}
-
-type Num = number | string | null;
-
-interface SampleRow {
-  agent_id: number;
-  ts: string;
-  agent_ts: string | null;
-  duration_ms: number;
-  families: string;
-  cpu_usage_percent: Num;
-  cpu_user_percent: Num;
-  cpu_system_percent: Num;
-  cpu_iowait_percent: Num;
-  cpu_steal_percent: Num;
-  cpu_count: Num;
-  load_1: Num;
-  load_5: Num;
-  load_15: Num;
-  cpu_temperature_celsius: Num;
-  max_temperature_celsius: Num;
-  memory_total_bytes: Num;
-  memory_used_bytes: Num;
-  memory_available_bytes: Num;
-  memory_usage_percent: Num;
-  swap_total_bytes: Num;
-  swap_used_bytes: Num;
-  swap_percent: Num;
-  disk_read_bytes_per_s: Num;
-  disk_write_bytes_per_s: Num;
-  disk_read_ops_per_s: Num;
-  disk_write_ops_per_s: Num;
-  net_rx_bytes_per_s: Num;
-  net_tx_bytes_per_s: Num;
-  net_rx_errors: Num;
-  net_tx_errors: Num;
-  tcp_connections: Num;
-  process_count: Num;
-  process_running: Num;
-  security_status: string | null;
-  security_issue_count: Num;
-  ssh_failed_total: Num;
-  uptime_s: Num;
-  snapshot: string | null;
-}
-
-interface DiskRow {
-  agent_id: number;
-  ts: string;
-  mount: string;
-  device: string | null;
-  fstype: string | null;
-  total_bytes: Num;
-  used_bytes: Num;
-  usage_percent: Num;
-  inodes_percent: Num;
-}
-
-interface FindingRow {
-  agent_id: number;
-  ts: string;
-  seq: number;
-  kind: string;
-  severity: string | null;
-  reason: string | null;
-  pid: Num;
-  name: string | null;
-  user: string | null;
-  exe: string | null;
-  ip: string | null;
-  count: Num;
-  proto: string | null;
-  address: string | null;
-  port: Num;
 }
 
 /** A page's disks and findings by "agent_id|ts" (see partsFor). */
@@ -174,7 +85,6 @@ const MAX_TIME = "9999-12-31 23:59:59.999";
 /** Events of one agent at one ts in the order the collector emits them: the failure before the "down" it causes. */
 const EVENT_RANK = "CASE kind WHEN 'poll_error' THEN 1 WHEN 'down' THEN 2 WHEN 'up' THEN 3 ELSE 4 END";
 
-const num = (value: Num): number | null => (value === null ? null : Number(value));
 const num0 = (value: Num): number => (value === null ? 0 : Number(value));
 
 /**
@@ -535,99 +445,13 @@ export class MysqlHistoryReader implements HistoryReader {
     const key = `${row.agent_id}|${row.ts}`;
     return {
       ...sample,
-      snapshot: this.rebuild(row, parts.disks.get(key) ?? [], parts.findings.get(key) ?? []),
+      snapshot: rebuildSnapshot(
+        row,
+        this.agents.get(row.agent_id),
+        parts.disks.get(key) ?? [],
+        parts.findings.get(key) ?? [],
+      ),
     };
-  }
-
-  private rebuild(row: SampleRow, disks: DiskRow[], findings: FindingRow[]): MetricsSnapshot {
-    const families = new Set(row.families === "" ? [] : row.families.split(","));
-    const agent = this.agents.get(row.agent_id);
-    const snapshot: MetricsSnapshot = {
-      timestamp: fromDbTime(row.agent_ts ?? row.ts),
-      agent: {
-        name: agent?.name ?? `agent#${row.agent_id}`,
-        hostname: agent?.hostname ?? "",
-        version: agent?.agent_version ?? "",
-        platform: agent?.platform ?? "",
-        os: agent?.os ?? "",
-        kernel: agent?.kernel ?? "",
-        arch: agent?.arch ?? "",
-        uptime_s: num0(row.uptime_s),
-        boot_time: "",
-      },
-      collector_status: [],
-    };
-    if (families.has("cpu")) {
-      snapshot.cpu = {
-        usage_percent: num0(row.cpu_usage_percent),
-        user_percent: num0(row.cpu_user_percent),
-        system_percent: num0(row.cpu_system_percent),
-        iowait_percent: num0(row.cpu_iowait_percent),
-        steal_percent: num0(row.cpu_steal_percent),
-        per_core_percent: [],
-        count: num0(row.cpu_count),
-      };
-    }
-    if (families.has("load")) {
-      snapshot.load = { load_1: num0(row.load_1), load_5: num0(row.load_5), load_15: num0(row.load_15) };
-    }
-    if (families.has("temperature")) {
-      snapshot.temperature = {
-        cpu_celsius: num(row.cpu_temperature_celsius),
-        max_celsius: num(row.max_temperature_celsius),
-        sensors: [],
-      };
-    }
-    if (families.has("memory")) {
-      snapshot.memory = {
-        total_bytes: num0(row.memory_total_bytes),
-        used_bytes: num0(row.memory_used_bytes),
-        available_bytes: num0(row.memory_available_bytes),
-        usage_percent: num0(row.memory_usage_percent),
-        swap_total_bytes: num0(row.swap_total_bytes),
-        swap_used_bytes: num0(row.swap_used_bytes),
-        swap_percent: num0(row.swap_percent),
-      };
-    }
-    if (families.has("disks")) {
-      snapshot.disks = disks.map((d): DiskMetrics => ({
-        mount: d.mount,
-        device: d.device ?? "",
-        fstype: d.fstype ?? "",
-        total_bytes: num0(d.total_bytes),
-        used_bytes: num0(d.used_bytes),
-        usage_percent: num0(d.usage_percent),
-        inodes_percent: num(d.inodes_percent),
-      }));
-    }
-    if (families.has("disk_io")) {
-      snapshot.disk_io = {
-        read_bytes_per_s: num0(row.disk_read_bytes_per_s),
-        write_bytes_per_s: num0(row.disk_write_bytes_per_s),
-        read_ops_per_s: num0(row.disk_read_ops_per_s),
-        write_ops_per_s: num0(row.disk_write_ops_per_s),
-      };
-    }
-    if (families.has("network")) {
-      snapshot.network = {
-        rx_bytes_per_s: num0(row.net_rx_bytes_per_s),
-        tx_bytes_per_s: num0(row.net_tx_bytes_per_s),
-        rx_errors: num0(row.net_rx_errors),
-        tx_errors: num0(row.net_tx_errors),
-        interfaces: [],
-        tcp_connections: num0(row.tcp_connections),
-      };
-    }
-    if (families.has("processes")) {
-      snapshot.processes = {
-        count: num0(row.process_count),
-        running: num0(row.process_running),
-        top_memory: [],
-        top_cpu: [],
-      };
-    }
-    if (families.has("security")) snapshot.security = rebuildSecurity(row, findings);
-    return snapshot;
   }
 }
 
@@ -699,42 +523,4 @@ function agentOfKey(row: AlertRow): string {
 
 function sameGroup(a: EventRow, b: EventRow): boolean {
   return a.ts === b.ts && a.agent_id === b.agent_id;
-}
-
-function rebuildSecurity(row: SampleRow, findings: FindingRow[]): SecurityMetrics {
-  const security: SecurityMetrics = {
-    status: (row.security_status ?? "unavailable") as SecurityStatus,
-    issue_count: num0(row.security_issue_count),
-    suspicious_processes: [],
-    ssh_failed_logins: { window_s: 0, total: num0(row.ssh_failed_total), sources: [] },
-    unexpected_listeners: [],
-    checks: [],
-  };
-  for (const f of findings) {
-    if (f.kind === "suspicious_process") {
-      security.suspicious_processes.push({
-        pid: num0(f.pid),
-        name: f.name ?? "",
-        user: f.user ?? "",
-        exe: f.exe ?? "",
-        reason: (f.reason ?? "no_exe") as SuspiciousReason,
-        severity: f.severity === "warning" ? "warning" : "critical",
-      });
-    } else if (f.kind === "ssh_brute_force") {
-      security.ssh_failed_logins.sources.push({
-        ip: f.ip ?? "",
-        count: num0(f.count),
-        users: f.user === null || f.user === "" ? [] : f.user.split(","),
-      });
-    } else if (f.kind === "unexpected_listener") {
-      security.unexpected_listeners.push({
-        proto: f.proto ?? "",
-        address: f.address ?? "",
-        port: num0(f.port),
-        pid: num(f.pid),
-        process: f.name,
-      });
-    }
-  }
-  return security;
 }

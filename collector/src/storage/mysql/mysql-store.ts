@@ -14,7 +14,7 @@ import {
 } from "./connection.js";
 import type { MysqlConnectionOptions } from "./connection.js";
 import { field, insertStatements } from "./encoding.js";
-import { MIGRATIONS_TABLE, migrationSource } from "./migrations.js";
+import { MIGRATIONS_TABLE, migrationSource, syncSampleColumns } from "./migrations.js";
 import {
   DISK_COLUMNS,
   EVENT_COLUMNS,
@@ -205,6 +205,11 @@ export class MysqlStore implements Store {
     const db = createKnex(this.options, database, this.options.onWarning);
     try {
       await migrate(db);
+      const added = await syncSampleColumns(db);
+      if (added.length > 0)
+        this.options.onWarning?.(
+          `MySQL ${where}: added samples columns ${added.join(", ")} (new in this release)`,
+        );
       this.bulkMode = await chooseBulkMode(db, this.options.bulkLoad ?? "auto");
     } catch (error) {
       await destroyKnex(db);

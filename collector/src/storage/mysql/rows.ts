@@ -1,6 +1,7 @@
 import type { NormalisedSnapshot } from "../../polling/normalise/normalised-snapshot.js";
 import type { PollEvent, PollSample } from "../records.js";
 import { NULL_CELL, dbl, str, time, ubig, uint } from "./encoding.js";
+import { SAMPLE_SCALARS, valueOf, type Column } from "../columns.js";
 
 /** The snapshot's families, as stored in samples.families (a SET column). */
 export const FAMILIES = [
@@ -16,49 +17,16 @@ export const FAMILIES = [
 ] as const;
 export type Family = (typeof FAMILIES)[number];
 
-/** samples' columns in INSERT order; `snapshot` last so it can be left out. */
-export const SAMPLE_COLUMNS = [
+/** samples' columns in INSERT order: the keys, the catalog's scalars, `snapshot` last so it can be left out. */
+export const SAMPLE_COLUMNS: readonly string[] = [
   "agent_id",
   "ts",
   "agent_ts",
   "duration_ms",
   "families",
-  "cpu_usage_percent",
-  "cpu_user_percent",
-  "cpu_system_percent",
-  "cpu_iowait_percent",
-  "cpu_steal_percent",
-  "cpu_count",
-  "load_1",
-  "load_5",
-  "load_15",
-  "cpu_temperature_celsius",
-  "max_temperature_celsius",
-  "memory_total_bytes",
-  "memory_used_bytes",
-  "memory_available_bytes",
-  "memory_usage_percent",
-  "swap_total_bytes",
-  "swap_used_bytes",
-  "swap_percent",
-  "disk_read_bytes_per_s",
-  "disk_write_bytes_per_s",
-  "disk_read_ops_per_s",
-  "disk_write_ops_per_s",
-  "net_rx_bytes_per_s",
-  "net_tx_bytes_per_s",
-  "net_rx_errors",
-  "net_tx_errors",
-  "tcp_connections",
-  "process_count",
-  "process_running",
-  "security_status",
-  "security_issue_count",
-  "ssh_failed_total",
-  "uptime_s",
-  "worst_disk_usage_percent",
+  ...SAMPLE_SCALARS.map((column) => column.name),
   "snapshot",
-] as const;
+];
 
 export const DISK_COLUMNS = [
   "agent_id",
@@ -154,69 +122,30 @@ export function sampleRow(
   snapshotField: string | null,
   agentTs: string | null,
 ): string {
-  const s = sample.snapshot as NormalisedSnapshot;
-  const cpu = isObject(s.cpu) ? s.cpu : undefined;
-  const load = isObject(s.load) ? s.load : undefined;
-  const temperature = isObject(s.temperature) ? s.temperature : undefined;
-  const memory = isObject(s.memory) ? s.memory : undefined;
-  const diskIo = isObject(s.disk_io) ? s.disk_io : undefined;
-  const network = isObject(s.network) ? s.network : undefined;
-  const processes = isObject(s.processes) ? s.processes : undefined;
-  const security = isObject(s.security) ? s.security : undefined;
-  const agent = isObject(s.agent) ? s.agent : undefined;
-  let worstDisk: number | null = null;
-  for (const disk of asArray(s.disks)) {
-    if (!isObject(disk)) continue;
-    const usage = disk.usage_percent;
-    if (typeof usage === "number" && Number.isFinite(usage) && (worstDisk === null || usage > worstDisk)) {
-      worstDisk = usage;
-    }
-  }
-  const ssh =
-    security !== undefined && isObject(security.ssh_failed_logins) ? security.ssh_failed_logins : undefined;
   const values = [
     String(agentId),
     time(ts),
     time(agentTs),
     dbl(sample.duration_ms) === NULL_CELL ? "0" : dbl(sample.duration_ms),
     familiesOf(sample.snapshot),
-    dbl(cpu?.usage_percent),
-    dbl(cpu?.user_percent),
-    dbl(cpu?.system_percent),
-    dbl(cpu?.iowait_percent),
-    dbl(cpu?.steal_percent),
-    uint(cpu?.count),
-    dbl(load?.load_1),
-    dbl(load?.load_5),
-    dbl(load?.load_15),
-    dbl(temperature?.cpu_celsius),
-    dbl(temperature?.max_celsius),
-    ubig(memory?.total_bytes),
-    ubig(memory?.used_bytes),
-    ubig(memory?.available_bytes),
-    dbl(memory?.usage_percent),
-    ubig(memory?.swap_total_bytes),
-    ubig(memory?.swap_used_bytes),
-    dbl(memory?.swap_percent),
-    dbl(diskIo?.read_bytes_per_s),
-    dbl(diskIo?.write_bytes_per_s),
-    dbl(diskIo?.read_ops_per_s),
-    dbl(diskIo?.write_ops_per_s),
-    dbl(network?.rx_bytes_per_s),
-    dbl(network?.tx_bytes_per_s),
-    ubig(network?.rx_errors),
-    ubig(network?.tx_errors),
-    uint(network?.tcp_connections),
-    uint(processes?.count),
-    uint(processes?.running),
-    str(security?.status, 16),
-    uint(security?.issue_count),
-    uint(ssh?.total),
-    dbl(agent?.uptime_s),
-    dbl(worstDisk),
   ];
+  for (const column of SAMPLE_SCALARS) values.push(cell(column, valueOf(column, sample.snapshot)));
   if (snapshotField !== null) values.push(snapshotField);
   return values.join("\t");
+}
+
+/** A catalog column's value as a cell of its SQL type (NULL for anything that type cannot hold). */
+function cell(column: Column, value: unknown): string {
+  switch (column.sql) {
+    case "DOUBLE":
+      return dbl(value);
+    case "INT UNSIGNED":
+      return uint(value);
+    case "BIGINT UNSIGNED":
+      return ubig(value);
+    case "VARCHAR(16)":
+      return str(value, 16);
+  }
 }
 
 /** One disk_samples row per disk, mounts deduplicated (the primary key holds the mount). */
