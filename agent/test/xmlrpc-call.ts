@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { decodeMethodResponse, encodeCall } from "../../common/src/xmlrpc/index.js";
 import { postRaw } from "./raw-http.js";
 
@@ -26,5 +27,7 @@ export async function waitFor<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
-  throw new Error(`condition not met within ${timeoutMs} ms${last === undefined ? "" : `: ${String(last)}`}`);
+  throw new Error(
+    `condition not met within ${timeoutMs} ms${last === undefined ? "" : `: ${inspect(last)}`}`,
+  );
 }

@@ -313,7 +313,7 @@ export function normalisedSnapshot(agent: string, ts: string): fc.Arbitrary<Gene
     )
     .map((answer) => ({
       answer,
-      snapshot: normaliseSnapshot(answer, { agent, receivedAt: new Date(ts) }) as NormalisedSnapshot,
+      snapshot: normaliseSnapshot(answer, { agent, receivedAt: new Date(ts) }),
     }));
 }
 

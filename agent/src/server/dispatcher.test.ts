@@ -25,7 +25,7 @@ function makeDispatcher() {
 }
 
 async function call(dispatcher: Dispatcher, method: string, params: unknown[] = []) {
-  return decodeMethodResponse(await dispatcher.handle(encodeCall(method, params as never)));
+  return decodeMethodResponse(await dispatcher.handle(encodeCall(method, params)));
 }
 
 describe("dispatcher", () => {

@@ -35,10 +35,10 @@ export class AlertService {
     const rules = new Map<string, ResolvedRules>(
       config.agents.map((agent) => [
         agent.name,
-        resolveRules(config.thresholds as ThresholdsInput, agent.thresholds as ThresholdsInput | undefined),
+        resolveRules(config.thresholds as ThresholdsInput, agent.thresholds),
       ]),
     );
-    const fallback = resolveRules(config.thresholds as ThresholdsInput);
+    const fallback = resolveRules(config.thresholds);
     this.evaluator = new AlertEvaluator(
       { rules: (agent) => rules.get(agent) ?? fallback, repeatIntervalS: config.alerts.repeat_interval },
       this.loadState(),

@@ -1,5 +1,6 @@
 import type { Chart, Plugin } from "chart.js";
 import { lineDataset, type LineDataset } from "./line-chart.js";
+import { drawingContext } from "./canvas-chart.js";
 
 /** A filled area between two edges sampled at the same x; NaN where there is no value. */
 export interface Band {
@@ -23,7 +24,8 @@ export function bandPlugin(bands: Band[]): BandPlugin {
     id: "hostwatchBand",
     bands,
     beforeDatasetsDraw(chart: Chart<"line">) {
-      const { ctx, chartArea, scales } = chart;
+      const { chartArea, scales } = chart;
+      const ctx = drawingContext(chart);
       const xScale = scales.x!;
       const yScale = scales.y!;
       ctx.save();

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { createCanvas, GlobalFonts, type Canvas } from "@napi-rs/canvas";
+import { createCanvas, GlobalFonts, type Canvas, type SKRSContext2D } from "@napi-rs/canvas";
 import {
   BarController,
   BarElement,
@@ -66,10 +66,20 @@ export function chartFontWarning(): string | undefined {
   return "no fonts found: chart titles and labels will be blank (install fonts-liberation or fonts-dejavu-core)";
 }
 
+/**
+ * The chart's 2D context as what it is here, @napi-rs/canvas's. Chart.js types it as the DOM's
+ * CanvasRenderingContext2D, which a Node build without the DOM lib cannot resolve (every call on
+ * it would be untyped).
+ */
+export function drawingContext(chart: { ctx: unknown }): SKRSContext2D {
+  return chart.ctx as SKRSContext2D;
+}
+
 const background: Plugin = {
   id: "hostwatchBackground",
   beforeDraw(chart) {
-    const { ctx, width, height } = chart;
+    const { width, height } = chart;
+    const ctx = drawingContext(chart);
     ctx.save();
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, width, height);
@@ -82,6 +92,9 @@ export function drawChart(config: ChartConfig, size: RenderSize): { canvas: Canv
   // Chart.js takes its CSS size from the canvas and, with devicePixelRatio, enlarges the
   // canvas itself and scales the context (BasicPlatform: no DOM, canvas.style is optional).
   const canvas = createCanvas(size.width, size.height);
+  // ChartItem and ChartConfiguration name DOM types this Node build lacks (see drawingContext):
+  // the casts say what Chart's constructor is given, and the linter cannot see that they matter
+  /* eslint-disable @typescript-eslint/no-unnecessary-type-assertion */
   const chart = new Chart(
     canvas as unknown as ChartItem,
     {
@@ -97,6 +110,7 @@ export function drawChart(config: ChartConfig, size: RenderSize): { canvas: Canv
       plugins: [...(config.plugins ?? []), background],
     } as ChartConfiguration,
   );
+  /* eslint-enable @typescript-eslint/no-unnecessary-type-assertion */
   return { canvas, chart };
 }
 

@@ -3,7 +3,7 @@ import { gapThresholdMs } from "../downsample/index.js";
 import type { AgentHistory } from "../model.js";
 import { bandLegendDataset, bandPlugin, type Band } from "./band.js";
 import { bucketCentres, bucketMeans, bucketPoints, bucketsFor, type Buckets } from "./buckets.js";
-import type { BarChartConfig, LineChartConfig } from "./canvas-chart.js";
+import { drawingContext, type BarChartConfig, type LineChartConfig } from "./canvas-chart.js";
 import {
   lineChart,
   lineDataset,
@@ -156,7 +156,7 @@ const LEVEL_COLORS: Record<WorstDisk["level"], string> = {
 const barValueLabels = (disks: WorstDisk[]): Plugin<"bar"> => ({
   id: "hostwatchBarLabels",
   afterDatasetsDraw(chart) {
-    const { ctx } = chart;
+    const ctx = drawingContext(chart);
     ctx.save();
     ctx.fillStyle = "#374151";
     ctx.font = `11px ${chart.options.font?.family ?? "sans-serif"}`;

@@ -10,7 +10,16 @@ const HTML_ESCAPES: Record<string, string> = {
 
 /** Escapes text for element content and for double- or single-quoted attribute values. */
 export function escapeHtml(value: unknown): string {
-  return String(value ?? "").replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+  return plainText(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/** A value as page text: strings as they are, an object (a foreign agent's junk) as its JSON. */
+function plainText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint")
+    return String(value);
+  return typeof value === "object" ? (JSON.stringify(value) ?? "") : "";
 }
 
 /** ` name="value"`, escaped; nothing for undefined / false; a bare name for true. */

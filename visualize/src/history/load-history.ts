@@ -1,5 +1,4 @@
 import { resolveRules } from "../../../collector/src/alerts/evaluator/rules.js";
-import type { ThresholdsInput } from "../../../collector/src/alerts/evaluator/types.js";
 import type { CollectorConfig } from "../../../collector/src/config/load-config.js";
 import type { SampleFigures } from "../../../collector/src/storage/figures.js";
 import type { PollSample, TimeRange } from "../../../collector/src/storage/records.js";
@@ -74,13 +73,13 @@ export async function loadHistory(reader: HistoryReader, options: LoadHistoryOpt
           ? undefined
           : Date.parse(before.ts);
     const agentEvents = eventsByAgent.get(name) ?? [];
-    const thresholds = configured.get(name)?.thresholds as ThresholdsInput | undefined;
+    const thresholds = configured.get(name)?.thresholds;
     return {
       series,
       events: agentEvents,
       down: isDown(agentEvents, lastSeen, downAfter),
       lastSeen,
-      rules: config === undefined ? {} : resolveRules(config.thresholds as ThresholdsInput, thresholds),
+      rules: config === undefined ? {} : resolveRules(config.thresholds, thresholds),
     };
   });
   return { from, to, agents, alerts };

@@ -60,7 +60,7 @@ export function parseJournalLine(line: string): JournalLine | null {
 function messageText(value: unknown): string | null {
   if (typeof value === "string") return value;
   if (Array.isArray(value) && value.every((b) => typeof b === "number")) {
-    return Buffer.from(value as number[]).toString("utf8");
+    return Buffer.from(value).toString("utf8");
   }
   return null;
 }

@@ -91,5 +91,5 @@ export function parseEvaluatorState(input: unknown): EvaluatorState {
     const path = issue.path?.map((item) => String(item.key)).join(".") ?? "";
     throw new Error(`alert state: ${path ? `${path}: ` : ""}${issue.message}`);
   }
-  return result.output as EvaluatorState;
+  return result.output;
 }

@@ -47,7 +47,7 @@ const OBJECTS = new Set(["object", "strict_object", "loose_object", "object_with
  * row, and the keys of object items follow as `key[].name`. Unions are not descended into.
  */
 export function walkSchema(schema: v.GenericSchema, options: WalkOptions = {}): ConfigKeyRow[] {
-  const root = unwrap(schema as SchemaNode);
+  const root = unwrap(schema);
   if (!isObject(root)) throw new Error(`walkSchema: expected an object schema, got ${root.type}`);
   const rows: ConfigKeyRow[] = [];
   visitEntries(root, "", undefined, rows, new Set(options.opaque));

@@ -116,7 +116,7 @@ describe("figures taken off a metrics_data.jsonl line", () => {
         disks: [full.disks![0]!, diskWithoutUsage as never],
         network: { interfaces, ...network },
         cpu,
-      } as MetricsSnapshot),
+      }),
     );
     const figures = expectSameFigures(line);
     expect(figures.diskPercents[1]).toBeNaN();

@@ -132,9 +132,12 @@ async function allOrNothing(
   const failed = results.find((result) => result.status === "rejected");
   if (failed === undefined) return;
   await Promise.allSettled(
-    results.map((result, i) =>
-      result.status === "fulfilled" ? writes[i]?.[0].rollback(result.value) : undefined,
-    ),
+    results.map((result, i) => {
+      const file = writes[i]?.[0];
+      return result.status === "fulfilled" && file !== undefined
+        ? file.rollback(result.value)
+        : Promise.resolve();
+    }),
   );
   throw failed.reason;
 }

@@ -170,7 +170,7 @@ export function pingServer(options: MysqlConnectionOptions, timeoutMs: number): 
       if (error === null) resolve();
       else reject(error);
     }
-    connection.on("error", (error) => finish(error));
+    connection.on("error", (error: Error) => finish(error));
     connection.query("SELECT 1", (error) => finish(error));
   });
 }

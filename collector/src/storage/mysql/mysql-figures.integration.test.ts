@@ -131,7 +131,7 @@ beforeAll(async () => {
   }
   const db = createKnex({ ...TEST_SERVER, database, poolMax: 1 });
   try {
-    const rows = (await db("agents").select("id", "name")) as Array<{ id: number; name: string }>;
+    const rows = await db<{ id: number; name: string }>("agents").select("id", "name");
     for (const row of rows) agentIds.set(row.name, Number(row.id));
   } finally {
     await db.destroy();

@@ -26,7 +26,7 @@ async function merge(samples: readonly FigureRow[], disks: readonly DiskFigureRo
     out.push(figures);
   }
   return out.map(
-    (f) => `${f.time - T0}/${f.agent}: ${f.diskMounts.map((m, i) => `${m}=${f.diskPercents[i]}`)}`,
+    (f) => `${f.time - T0}/${f.agent}: ${f.diskMounts.map((m, i) => `${m}=${f.diskPercents[i]}`).join(",")}`,
   );
 }
 

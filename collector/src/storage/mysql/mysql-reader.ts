@@ -232,11 +232,11 @@ export class MysqlHistoryReader implements HistoryReader {
       if (bounds.agentId !== null) query.andWhere("agent_id", bounds.agentId);
       if (cursor !== null) {
         const after = cursor;
-        query.andWhere((q) =>
-          q
-            .where("updated_at", ">", after.ts)
-            .orWhere((q2) => q2.where("updated_at", after.ts).andWhere("id", ">", after.id)),
-        );
+        query.andWhere((q) => {
+          q.where("updated_at", ">", after.ts).orWhere((q2) => {
+            q2.where("updated_at", after.ts).andWhere("id", ">", after.id);
+          });
+        });
       }
       const rows = (await query
         .orderBy([
@@ -295,11 +295,11 @@ export class MysqlHistoryReader implements HistoryReader {
       query.andWhere("agent_id", bounds.agentId);
       if (cursor !== null) query.andWhere("ts", ">", cursor.ts);
     } else if (cursor !== null) {
-      query.andWhere((q) =>
-        q
-          .where("ts", ">", cursor.ts)
-          .orWhere((q2) => q2.where("ts", cursor.ts).andWhere("agent_id", ">", cursor.agentId)),
-      );
+      query.andWhere((q) => {
+        q.where("ts", ">", cursor.ts).orWhere((q2) => {
+          q2.where("ts", cursor.ts).andWhere("agent_id", ">", cursor.agentId);
+        });
+      });
     }
     return query;
   }
@@ -358,7 +358,9 @@ export class MysqlHistoryReader implements HistoryReader {
           .select(columns)
           .where((q) => {
             for (const key of chunk)
-              q.orWhere((q2) => q2.where("agent_id", key.agentId).andWhere("ts", key.ts));
+              q.orWhere((q2) => {
+                q2.where("agent_id", key.agentId).andWhere("ts", key.ts);
+              });
           })
           .timeout(this.queryTimeoutMs);
       const rows = (await select("samples", "*")) as SampleRow[];

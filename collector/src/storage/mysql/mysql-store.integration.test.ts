@@ -178,7 +178,7 @@ describe("MysqlStore writes", () => {
       timestamp: iso(0),
       agent: makeSnapshot("sparse", iso(0)).agent,
       temperature: { cpu_celsius: null, max_celsius: null, sensors: [] },
-      memory: makeSnapshot("sparse", iso(0)).memory as NonNullable<MetricsSnapshot["memory"]>,
+      memory: makeSnapshot("sparse", iso(0)).memory,
       collector_status: [{ name: "cpu", ok: false, duration_ms: 0, error: "disabled" }],
     };
     await store.writeSamples([{ agent: "sparse", ts: iso(0), duration_ms: 3, snapshot }]);

@@ -46,8 +46,7 @@ describe("row literals", () => {
         null,
       ),
     );
-    const column = (name: string): string | undefined =>
-      row[SAMPLE_COLUMNS.indexOf(name as (typeof SAMPLE_COLUMNS)[number])];
+    const column = (name: string): string | undefined => row[SAMPLE_COLUMNS.indexOf(name)];
     expect(column("cpu_temperature_celsius")).toBe("\\N");
     expect(column("max_temperature_celsius")).toBe("48.5");
     expect(column("cpu_usage_percent")).toBe("\\N");
@@ -82,9 +81,7 @@ describe("row literals", () => {
       ["1", "ssh_brute_force"],
       ["2", "unexpected_listener"],
     ]);
-    expect(findingRows(3, "x", { ...snapshot, security: undefined } as unknown as MetricsSnapshot)).toEqual(
-      [],
-    );
+    expect(findingRows(3, "x", { ...snapshot, security: undefined })).toEqual([]);
   });
 });
 

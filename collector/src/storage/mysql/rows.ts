@@ -153,7 +153,7 @@ export function diskRows(agentId: number, ts: string, snapshot: NormalisedSnapsh
   const rows: string[] = [];
   const seen = new Set<string>();
   const head = `${agentId}\t${time(ts)}`;
-  for (const disk of asArray((snapshot as NormalisedSnapshot).disks)) {
+  for (const disk of asArray(snapshot.disks)) {
     if (!isObject(disk) || typeof disk.mount !== "string" || disk.mount === "") continue;
     const mount = str(disk.mount, MOUNT_MAX);
     if (seen.has(mount)) continue;
@@ -172,7 +172,7 @@ export function diskRows(agentId: number, ts: string, snapshot: NormalisedSnapsh
  * rows. For an SSH source, `user` holds the tried user names, comma-separated.
  */
 export function findingRows(agentId: number, ts: string, snapshot: NormalisedSnapshot): string[] {
-  const security = (snapshot as NormalisedSnapshot).security;
+  const security = snapshot.security;
   if (!isObject(security)) return [];
   const rows: string[] = [];
   const head = `${agentId}\t${time(ts)}`;

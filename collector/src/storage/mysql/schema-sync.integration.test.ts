@@ -42,7 +42,7 @@ describe("the samples table follows the column catalog", () => {
     sample.snapshot.memory = {
       ...sample.snapshot.memory,
       swap_percent: 12.5,
-    } as typeof sample.snapshot.memory;
+    };
     await store.writeSamples([sample]);
     await store.close();
     expect(warnings.join("\n")).toMatch(/added samples columns swap_percent \(new in this release\)/);
