@@ -53,6 +53,7 @@ export default tseslint.config(
 
 /** no-restricted-imports per package, for production files only. */
 function packageBoundaries() {
+  const NOT_COLLECTOR = ["**/agent/src/**", "**/visualize/**", "**/quickstart/**"];
   const tests = ["**/*.test.ts", "**/test-*.ts", "**/test/**"];
   /** @param {string[]} files @param {string[]} group @param {string} message @param {string[]} ignores */
   const deny = (files, group, message, ignores = []) => ({
@@ -71,17 +72,33 @@ function packageBoundaries() {
       ["**/collector/**", "**/visualize/**", "**/quickstart/**"],
       "The agent stands alone: shared code lives in common/.",
     ),
+    // the collector: shared code from common/, storage through its face, a backend through its index
     deny(
       ["collector/src/**/*.ts"],
-      ["**/agent/src/**", "**/visualize/**", "**/quickstart/**"],
-      "The collector imports shared code from common/, not from the agent.",
-      // the config reference documents the agent's options too (npm run docs:config)
-      ["collector/src/config/reference/**"],
+      [...NOT_COLLECTOR, "**/storage/*", "**/storage/**", "!**/storage/index.js"],
+      "The collector imports shared code from common/ (not the agent) and storage through storage/index.ts.",
+      ["collector/src/storage/**", "collector/src/config/reference/**"],
+    ),
+    deny(
+      ["collector/src/storage/*.ts"],
+      [...NOT_COLLECTOR, "**/file/*", "**/mysql/*", "**/spool/*", "**/writer/*", "!**/*/index.js"],
+      "Storage imports shared code from common/, and a backend's files only through its index.js.",
+    ),
+    deny(
+      ["collector/src/storage/*/**/*.ts"],
+      NOT_COLLECTOR,
+      "Storage imports shared code from common/, not from the agent.",
+    ),
+    // the config reference documents the agent's options too (npm run docs:config)
+    deny(
+      ["collector/src/config/reference/**/*.ts"],
+      ["**/visualize/**", "**/quickstart/**"],
+      "Not from visualize.",
     ),
     deny(
       ["visualize/src/**/*.ts", "quickstart/src/**/*.ts"],
-      ["**/agent/src/**"],
-      "Shared code lives in common/, not in the agent.",
+      ["**/agent/src/**", "**/collector/src/storage/**", "!**/collector/src/storage/index.js"],
+      "Shared code lives in common/, not in the agent; storage is imported through collector/src/storage/index.ts.",
     ),
   ];
 }

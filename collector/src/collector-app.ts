@@ -5,8 +5,14 @@ import { AlertService } from "./alerts/alert-service.js";
 import { createNotifiers } from "./alerts/create-notifiers.js";
 import { NotificationDispatcher } from "./alerts/notify/dispatcher.js";
 import { createStore } from "./create-store.js";
-import { MysqlStore } from "./storage/mysql/mysql-store.js";
-import type { Store } from "./storage/store.js";
+import {
+  MysqlStore,
+  type Store,
+  Spool,
+  StorageWriter,
+  DeadLetterFile,
+  withDeadline,
+} from "./storage/index.js";
 import { formatHealth, HealthMonitor } from "./health.js";
 import { AgentPoller, type PollOutcome } from "./polling/agent-poller.js";
 import { AgentState } from "./polling/agent-state.js";
@@ -15,10 +21,6 @@ import { AgentClient } from "./polling/client/agent-client.js";
 import { Scheduler } from "./polling/scheduler.js";
 import { shareOf } from "./polling/shard.js";
 import { DEFAULT_NORMALISE_LIMITS } from "./polling/normalise/normalise-value.js";
-import { Spool } from "./storage/spool/spool.js";
-import { StorageWriter } from "./storage/storage-writer.js";
-import { DeadLetterFile } from "./storage/writer/dead-letters.js";
-import { withDeadline } from "./storage/writer/deadline.js";
 
 export interface RunningCollector {
   scheduler: Scheduler;

@@ -1,8 +1,6 @@
 import type { Logger } from "../../common/src/logging.js";
 import type { CollectorConfig } from "./config/load-config.js";
-import { FileStore } from "./storage/file/file-store.js";
-import { MysqlStore } from "./storage/mysql/mysql-store.js";
-import type { Store } from "./storage/store.js";
+import { FileStore, MysqlStore, type Store } from "./storage/index.js";
 
 /** The configured store; its warnings (a fallback taken, a record dropped, a column added) go to the log. */
 export function createStore(config: CollectorConfig, logger: Logger): Store {

@@ -1,6 +1,6 @@
 import type { NormalisedSnapshot } from "../../collector/src/polling/normalise/normalised-snapshot.js";
 import type { ResolvedRules } from "../../collector/src/alerts/evaluator/types.js";
-import type { AlertRecord, PollEvent } from "../../collector/src/storage/records.js";
+import type { AlertRecord, PollEvent } from "../../collector/src/storage/index.js";
 
 /** What `--plot` can ask for. */
 export const PLOTS = ["cpu", "temperature", "load", "memory", "disk", "network", "security"] as const;

@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Logger } from "../../../common/src/logging.js";
 import type { CollectorConfig } from "../config/load-config.js";
 import type { PollOutcome } from "../polling/agent-poller.js";
-import type { AlertRecord } from "../storage/records.js";
+import type { AlertRecord } from "../storage/index.js";
 import { AlertEvaluator } from "./evaluator/evaluator.js";
 import { resolveRules } from "./evaluator/rules.js";
 import { parseEvaluatorState } from "./evaluator/state.js";

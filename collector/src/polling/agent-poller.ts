@@ -1,5 +1,5 @@
 import type { AgentEndpoint } from "../config/load-config.js";
-import type { PollEvent, PollSample } from "../storage/records.js";
+import type { PollEvent, PollSample } from "../storage/index.js";
 import type { AgentState } from "./agent-state.js";
 import type { AgentClient, CallLimits } from "./client/agent-client.js";
 import { PollError } from "./client/poll-error.js";

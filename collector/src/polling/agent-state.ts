@@ -1,4 +1,4 @@
-import type { PollEvent } from "../storage/records.js";
+import type { PollEvent } from "../storage/index.js";
 
 export interface AgentHealth {
   name: string;

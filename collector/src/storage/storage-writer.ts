@@ -1,11 +1,17 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "../../../common/src/logging.js";
 import type { AlertRecord, PollEvent, PollSample } from "./records.js";
-import { recordsOf, type Spool, type SpoolBatch } from "./spool/spool.js";
+import { recordsOf, type Spool, type SpoolBatch } from "./spool/index.js";
 import type { Store } from "./store.js";
-import { DeadlineError, formatSeconds, withDeadline } from "./writer/deadline.js";
-import type { DeadLetter, DeadLetterFile, RecordKind } from "./writer/dead-letters.js";
-import { isolateRefused } from "./writer/isolate.js";
+import {
+  DeadlineError,
+  formatSeconds,
+  withDeadline,
+  type DeadLetter,
+  type DeadLetterFile,
+  type RecordKind,
+  isolateRefused,
+} from "./writer/index.js";
 
 export interface StorageWriterOptions {
   /** A batch is written when it holds this many records, or after flushIntervalMs. */

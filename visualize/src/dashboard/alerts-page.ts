@@ -1,5 +1,5 @@
 import type { History } from "../model.js";
-import type { PollEvent } from "../../../collector/src/storage/records.js";
+import type { PollEvent } from "../../../collector/src/storage/index.js";
 import { ALERTS_FILTER_SCRIPT } from "./alerts-filter-script.js";
 import { formatMetricValue, metricLabel } from "./alert-text.js";
 import { NONE } from "./format.js";

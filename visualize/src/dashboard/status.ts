@@ -1,6 +1,6 @@
 import type { SecurityStatus } from "../../../common/src/contract/protocol.js";
 import type { Alert, Severity } from "../../../collector/src/alerts/evaluator/types.js";
-import type { AlertRecord } from "../../../collector/src/storage/records.js";
+import type { AlertRecord } from "../../../collector/src/storage/index.js";
 import type { AgentHistory } from "../model.js";
 
 /**

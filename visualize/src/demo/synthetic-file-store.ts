@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { FileStore } from "../../../collector/src/storage/file/file-store.js";
+import { FileStore } from "../../../collector/src/storage/index.js";
 import type { SyntheticHistory } from "./synthetic-history.js";
 
 /** A file store in `dir` with the collector's default file names. */

@@ -1,6 +1,5 @@
 import type { MetricsSnapshot } from "../../../common/src/contract/protocol.js";
-import type { AlertRecord, PollEvent, PollSample } from "../../../collector/src/storage/records.js";
-import type { Store } from "../../../collector/src/storage/store.js";
+import type { AlertRecord, PollEvent, PollSample, Store } from "../../../collector/src/storage/index.js";
 import { makeSnapshot } from "../../../common/src/contract/example-snapshot.js";
 
 export interface SyntheticOptions {

@@ -1,4 +1,4 @@
-import type { PollEvent } from "../../../collector/src/storage/records.js";
+import type { PollEvent } from "../../../collector/src/storage/index.js";
 
 /**
  * Whether an agent is down at the end of the range: its last change of state in the range is

@@ -1,8 +1,11 @@
 import { resolveRules } from "../../../collector/src/alerts/evaluator/rules.js";
 import type { CollectorConfig } from "../../../collector/src/config/load-config.js";
-import type { SampleFigures } from "../../../collector/src/storage/figures.js";
-import type { PollSample, TimeRange } from "../../../collector/src/storage/records.js";
-import type { HistoryReader } from "../../../collector/src/storage/store.js";
+import type {
+  SampleFigures,
+  PollSample,
+  TimeRange,
+  HistoryReader,
+} from "../../../collector/src/storage/index.js";
 import type { AgentHistory, AgentSeries, History } from "../model.js";
 import { isDown } from "./agent-state.js";
 import { SeriesBuilder, SeriesBuilders } from "./series-builder.js";

@@ -1,8 +1,10 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { FileHistoryReaderOptions } from "../../../collector/src/storage/file/file-reader.js";
-import { FileHistoryReader } from "../../../collector/src/storage/file/file-reader.js";
-import type { TimeRange } from "../../../collector/src/storage/records.js";
+import {
+  type FileHistoryReaderOptions,
+  FileHistoryReader,
+  type TimeRange,
+} from "../../../collector/src/storage/index.js";
 import type { AgentSeries } from "../model.js";
 import { WorkerPool } from "../workers/worker-pool.js";
 import { mergeSeries } from "./merge-series.js";

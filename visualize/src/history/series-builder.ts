@@ -1,7 +1,11 @@
 import type { NormalisedSnapshot } from "../../../collector/src/polling/normalise/normalised-snapshot.js";
-import { emptyFigures, readFigures } from "../../../collector/src/storage/figures.js";
-import type { FigureValues, SampleFigures } from "../../../collector/src/storage/figures.js";
-import type { PollSample } from "../../../collector/src/storage/records.js";
+import {
+  emptyFigures,
+  readFigures,
+  type FigureValues,
+  type SampleFigures,
+  type PollSample,
+} from "../../../collector/src/storage/index.js";
 import type { AgentSeries } from "../model.js";
 
 /** The value columns of an AgentSeries (besides t and disks). */

@@ -1,9 +1,9 @@
-import type { TimeRange } from "../../../collector/src/storage/records.js";
 import {
+  type TimeRange,
   FileHistoryReader,
   type FileHistoryReaderOptions,
   type FilePart,
-} from "../../../collector/src/storage/file/file-reader.js";
+} from "../../../collector/src/storage/index.js";
 import type { AgentSeries } from "../model.js";
 import { serveJobs } from "../workers/serve-jobs.js";
 import { SeriesBuilders } from "./series-builder.js";

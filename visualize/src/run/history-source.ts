@@ -8,8 +8,8 @@ import {
 import {
   FileHistoryReader,
   type FileHistoryReaderOptions,
-} from "../../../collector/src/storage/file/file-reader.js";
-import type { HistoryReader } from "../../../collector/src/storage/store.js";
+  type HistoryReader,
+} from "../../../collector/src/storage/index.js";
 
 export interface HistorySource {
   /** The collector config when there is one: agents and thresholds come from it. */

@@ -1,4 +1,4 @@
-import type { PollEvent } from "../../storage/records.js";
+import type { PollEvent } from "../../storage/index.js";
 import type { Alert } from "./types.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { PollEvent, PollSample } from "../../storage/records.js";
+import type { PollEvent, PollSample } from "../../storage/index.js";
 import { backUp, downAlert, stillDown } from "./agent-down.js";
 import { extractObservations } from "./extract.js";
 import {

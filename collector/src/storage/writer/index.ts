@@ -1,0 +1,5 @@
+// The writer part of storage as the rest of the collector sees it: nothing else of this folder is imported from outside.
+export { DeadLetterFile } from "./dead-letters.js";
+export type { DeadLetter, RecordKind } from "./dead-letters.js";
+export { DeadlineError, formatSeconds, withDeadline } from "./deadline.js";
+export { isolateRefused } from "./isolate.js";
