@@ -1,8 +1,7 @@
-import { Readable } from "node:stream";
 import type { Knex } from "knex";
-import type { Connection } from "mysql2";
 import type { AlertRecord, PollEvent, PollSample } from "../records.js";
 import type { Store } from "../store.js";
+import { AgentIds } from "./agent-ids.js";
 import {
   DEFAULT_QUERY_TIMEOUT_MS,
   assertDatabaseName,
@@ -12,9 +11,10 @@ import {
   pingServer,
   toDbTime,
 } from "./connection.js";
-import type { MysqlConnectionOptions } from "./connection.js";
 import { field, insertStatements } from "./encoding.js";
-import { MIGRATIONS_TABLE, migrationSource, syncSampleColumns } from "./migrations.js";
+import { syncSampleColumns } from "./migrations.js";
+import { chooseBulkMode, describe, migrate } from "./open-database.js";
+import { pruneOlderThan, type PruneResult } from "./prune.js";
 import {
   DISK_COLUMNS,
   EVENT_COLUMNS,
@@ -29,7 +29,6 @@ import {
 import {
   agentEventUpdates,
   agentInfoKey,
-  agentInserts,
   agentSampleUpdates,
   alertUpserts,
   bulkOperations,
@@ -37,72 +36,11 @@ import {
   isLoadDataRefused,
 } from "./statements.js";
 import type { AgentEventSummary, AgentSampleSummary, BulkMode, Operation } from "./statements.js";
+import type { MysqlStoreOptions } from "./store-options.js";
+import { runTransaction } from "./transaction.js";
 
-export interface MysqlStoreOptions extends MysqlConnectionOptions {
-  /** Rows older than this many days are deleted by pruneOlderThan (at open, then hourly by the caller); 0 keeps everything. */
-  retentionDays: number;
-  /**
-   * Keep the whole snapshot as JSON in samples.snapshot (per-core usage, sensors, interfaces,
-   * top processes, security checks). Default false: it more than halves the write rate, and
-   * every charted metric has its own column.
-   */
-  storeSnapshotJson?: boolean;
-  /** Create the database at open() when it is missing and the account may (default true). */
-  createDatabase?: boolean;
-  /**
-   * How samples, disks and findings go in: "load-data" (LOAD DATA LOCAL INFILE, about half the
-   * server CPU of INSERT), "insert" (multi-row INSERT IGNORE), or "auto" (default): LOAD DATA
-   * when the server's local_infile is on, INSERT otherwise or once the server refuses it.
-   */
-  bulkLoad?: "auto" | BulkMode;
-  /**
-   * A batch of at least 500 samples is written as up to this many transactions in parallel on
-   * as many pooled connections (default 2), each holding whole samples (row, disks, findings)
-   * and at least 250 of them: the server then works on more than one core. A failure in any rejects the call;
-   * the replay completes the batch (rows are keyed, IGNOREd when present). 1 writes every batch
-   * as one transaction.
-   */
-  writeConcurrency?: number;
-  /** Samples per statement (default 500); their disks and findings go in statements of up to 4× as many rows. */
-  chunkRows?: number;
-  /** Characters per statement or LOAD DATA file, below max_allowed_packet (default 2 MiB, at most 8 MiB). */
-  chunkBytes?: number;
-  /**
-   * agents.last_seen / last_sample_at follow the samples to within this many ms (default 30000):
-   * an agents row is rewritten for a sample only when that much time has passed since its last
-   * rewrite, or its metadata or state changes. The samples table always has the exact times.
-   */
-  agentTouchIntervalMs?: number;
-  /** Rows deleted per retention statement (default 5000). */
-  pruneBatch?: number;
-  /** Records that cannot be stored at all (invalid time or agent name), a fallback to INSERT, retention failures at open. */
-  onWarning?: (message: string) => void;
-}
-
-export interface PruneResult {
-  samples: number;
-  disk_samples: number;
-  security_findings: number;
-  poll_events: number;
-  /** Resolved alert episodes. */
-  alerts: number;
-}
-
-/** The tables retention applies to: every one that grows with time. */
-const PRUNED_TABLES = ["samples", "disk_samples", "security_findings", "poll_events"] as const;
-/** Upper bound of DELETE statements per table per pruneOlderThan call. */
-const MAX_PRUNE_ITERATIONS = 2000;
-const DAY_MS = 86_400_000;
-const AGENT_NAME_MAX = 255;
-const MIGRATION_LOCK_RETRIES = 20;
-/** A batch is split into parallel transactions only when each gets at least this many samples. */
-const MIN_LANE_SAMPLES = 250;
-
-/** The two knex pool methods the write path uses to run its transaction on one raw connection. */
-interface PoolClient {
-  acquireConnection(): Promise<Connection>;
-  releaseConnection(connection: Connection): Promise<void>;
-}
+export type { MysqlStoreOptions } from "./store-options.js";
+export type { PruneResult } from "./prune.js";
 
 /** What this process last wrote to an agents row, to skip rewriting it for every sample. */
 interface KnownAgentRow {
@@ -133,10 +71,14 @@ interface ValidSample {
  * statement that exceeds queryTimeoutMs can destroy its connection at once (knex's own timeout
  * leaves the wedged connection's ROLLBACK waiting behind the stuck statement).
  */
+const AGENT_NAME_MAX = 255;
+/** A batch is split into parallel transactions only when each gets at least this many samples. */
+const MIN_LANE_SAMPLES = 250;
+
 export class MysqlStore implements Store {
   readonly kind = "mysql" as const;
   private db: Knex | null = null;
-  private readonly agentIds = new Map<string, number>();
+  private readonly agentIds: AgentIds;
   private readonly agentRows = new Map<string, KnownAgentRow>();
   private readonly queryTimeoutMs: number;
   private readonly storeSnapshotJson: boolean;
@@ -157,6 +99,7 @@ export class MysqlStore implements Store {
     this.chunkBytes = Math.min(8 << 20, Math.max(1024, options.chunkBytes ?? 2 << 20));
     this.agentTouchIntervalMs = Math.max(0, options.agentTouchIntervalMs ?? 30_000);
     this.writeConcurrency = Math.max(1, Math.floor(options.writeConcurrency ?? 2));
+    this.agentIds = new AgentIds(this.queryTimeoutMs, this.chunkRows);
   }
 
   /** How bulk rows are written now ("auto" resolves at open, and falls back to "insert" on refusal). */
@@ -253,7 +196,7 @@ export class MysqlStore implements Store {
       }
     }
     if (valid.length === 0) return;
-    await this.resolveAgents(db, summaries);
+    await this.agentIds.resolve(db, summaries);
     for (const summary of summaries.values()) summary.id = this.agentIds.get(summary.name) as number;
     const stale = [...summaries.values()].filter((summary) => this.agentRowIsStale(summary));
 
@@ -297,7 +240,7 @@ export class MysqlStore implements Store {
           this.sampleOperations(valid.slice(lane * size, (lane + 1) * size)),
         ];
         if (lane === 0) operations.push(agentSampleUpdates(stale, this.chunkRows).map((sql) => ({ sql })));
-        return this.transaction(db, operations);
+        return runTransaction(db, operations, this.queryTimeoutMs, this.aborter.signal);
       }),
     );
     for (const result of results) if (result.status === "rejected") throw result.reason;
@@ -354,7 +297,7 @@ export class MysqlStore implements Store {
       if (first === undefined || ts.ts < first.firstTs) firstTs.set(event.agent, { firstTs: ts.ts });
     }
     if (valid.length === 0) return;
-    await this.resolveAgents(db, firstTs);
+    await this.agentIds.resolve(db, firstTs);
 
     // Each agent's state after its events, taken in time order (stable for equal times:
     // a "poll_error" and the "down" it causes share their ts).
@@ -381,10 +324,15 @@ export class MysqlStore implements Store {
       }
     }
     const head = `INSERT IGNORE INTO poll_events (${columnList(EVENT_COLUMNS)})`;
-    await this.transaction(db, [
-      insertStatements(head, lines, this.chunkRows, this.chunkBytes).map((sql) => ({ sql })),
-      agentEventUpdates([...agents.values()], this.chunkRows).map((sql) => ({ sql })),
-    ]);
+    await runTransaction(
+      db,
+      [
+        insertStatements(head, lines, this.chunkRows, this.chunkBytes).map((sql) => ({ sql })),
+        agentEventUpdates([...agents.values()], this.chunkRows).map((sql) => ({ sql })),
+      ],
+      this.queryTimeoutMs,
+      this.aborter.signal,
+    );
     for (const [name, summary] of agents) {
       const known = this.agentRows.get(name);
       if (known === undefined) continue;
@@ -416,14 +364,14 @@ export class MysqlStore implements Store {
       if (known === undefined || ts.ts < known.firstTs) agents.set(alert.agent, { firstTs: ts.ts });
     }
     if (valid.length === 0) return;
-    await this.resolveAgents(db, agents);
+    await this.agentIds.resolve(db, agents);
     valid.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.index - b.index));
     const rows = valid.map((entry) => ({
       ...entry,
       agentId: this.agentIds.get(entry.record.alert.agent) ?? null,
     }));
     const statements = alertUpserts(rows, this.chunkRows, this.chunkBytes);
-    await this.transaction(db, [statements.map((sql) => ({ sql }))]);
+    await runTransaction(db, [statements.map((sql) => ({ sql }))], this.queryTimeoutMs, this.aborter.signal);
   }
 
   /** Every write is committed before it resolves: nothing is buffered. */
@@ -441,41 +389,16 @@ export class MysqlStore implements Store {
 
   /**
    * Deletes rows older than `days` days from the time-series tables (and alert episodes resolved
-   * that long ago), in statements of `pruneBatch` rows (short locks, small undo) and at most
-   * MAX_PRUNE_ITERATIONS per table per call; the collector calls it hourly, so a larger backlog
-   * is worked off over several calls.
+   * that long ago), in statements of `pruneBatch` rows; see prune.ts.
    */
-  async pruneOlderThan(days: number, now = Date.now()): Promise<PruneResult> {
-    const db = this.requireOpen();
-    const result: PruneResult = {
-      samples: 0,
-      disk_samples: 0,
-      security_findings: 0,
-      poll_events: 0,
-      alerts: 0,
-    };
-    if (!(days > 0)) return result;
-    const cutoff = toDbTime(now - days * DAY_MS);
-    if (cutoff === null) return result;
-    const batch = Math.max(1, Math.floor(this.options.pruneBatch ?? 5000));
-    const deletions: Array<[keyof PruneResult, string]> = [
-      ...PRUNED_TABLES.map((table): [keyof PruneResult, string] => [
-        table,
-        `DELETE FROM ${table} WHERE ts < ?`,
-      ]),
-      ["alerts", "DELETE FROM alerts WHERE state = 'resolved' AND resolved_at < ?"],
-    ];
-    for (const [table, sql] of deletions) {
-      for (let i = 0; i < MAX_PRUNE_ITERATIONS; i++) {
-        const response = (await db
-          .raw(`${sql} LIMIT ${batch}`, [cutoff])
-          .timeout(this.queryTimeoutMs)) as unknown as [{ affectedRows: number }];
-        const deleted = response[0].affectedRows;
-        result[table] += deleted;
-        if (deleted < batch) break;
-      }
-    }
-    return result;
+  pruneOlderThan(days: number, now = Date.now()): Promise<PruneResult> {
+    return pruneOlderThan(
+      this.requireOpen(),
+      days,
+      now,
+      this.options.pruneBatch ?? 5000,
+      this.queryTimeoutMs,
+    );
   }
 
   private requireOpen(): Knex {
@@ -497,149 +420,4 @@ export class MysqlStore implements Store {
     }
     return { ts: value, ms };
   }
-
-  /**
-   * Fills the name → id cache for these agents, creating the missing ones (INSERT IGNORE of the
-   * names not found, so AUTO_INCREMENT values are used only for new agents).
-   */
-  private async resolveAgents(db: Knex, agents: ReadonlyMap<string, { firstTs: string }>): Promise<void> {
-    const missing = [...agents.keys()].filter((name) => !this.agentIds.has(name));
-    if (missing.length === 0) return;
-    await this.lookupAgents(db, missing);
-    const absent = missing.filter((name) => !this.agentIds.has(name));
-    if (absent.length > 0) {
-      const rows = absent.map((name) => ({ name, firstTs: agents.get(name)?.firstTs ?? "" }));
-      for (const sql of agentInserts(rows, this.chunkRows)) await db.raw(sql).timeout(this.queryTimeoutMs);
-      await this.lookupAgents(db, absent);
-    }
-    const unresolved = missing.filter((name) => !this.agentIds.has(name));
-    if (unresolved.length > 0)
-      throw new Error(`MySQL: agents not found after insert: ${unresolved.join(", ")}`);
-  }
-
-  private async lookupAgents(db: Knex, names: readonly string[]): Promise<void> {
-    for (let i = 0; i < names.length; i += 1000) {
-      const rows = (await db("agents")
-        .select("id", "name")
-        .whereIn("name", names.slice(i, i + 1000))
-        .timeout(this.queryTimeoutMs)) as Array<{ id: number; name: string }>;
-      for (const row of rows) this.agentIds.set(row.name, Number(row.id));
-    }
-  }
-
-  /**
-   * Runs the operations in one transaction on one pooled connection. The next statement is
-   * built (the iterables are lazy) while the previous one runs on the server; COMMIT is sent
-   * only after every statement has succeeded. Any failure destroys the connection, so the
-   * server rolls the transaction back.
-   */
-  private async transaction(db: Knex, parts: ReadonlyArray<Iterable<Operation>>): Promise<void> {
-    const client = db.client as PoolClient;
-    const signal = this.aborter.signal;
-    const connection = await client.acquireConnection();
-    const inFlight: Array<Promise<void>> = [];
-    const send = (operation: Operation): void => {
-      const pending = runOperation(connection, operation, this.queryTimeoutMs, signal);
-      pending.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
-      inFlight.push(pending);
-    };
-    let failure: unknown = null;
-    try {
-      send({ sql: "START TRANSACTION" });
-      for (const operations of parts) {
-        for (const operation of operations) {
-          send(operation);
-          while (inFlight.length > 2) await inFlight.shift();
-        }
-      }
-      while (inFlight.length > 0) await inFlight.shift();
-      send({ sql: "COMMIT" });
-      await inFlight.shift();
-    } catch (error) {
-      failure = error;
-      throw error;
-    } finally {
-      if (failure !== null) {
-        // knex's pool drops a connection marked so instead of handing it out again.
-        (connection as Connection & { __knex__disposed?: unknown }).__knex__disposed = failure;
-        connection.destroy();
-      }
-      await client.releaseConnection(connection);
-    }
-  }
-}
-
-/** One statement on a raw mysql2 connection, bounded by timeoutMs and by `signal`. */
-function runOperation(
-  connection: Connection,
-  operation: Operation,
-  timeoutMs: number,
-  signal: AbortSignal,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const done = (error: Error | null): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener("abort", onAbort);
-      if (error) reject(error);
-      else resolve();
-    };
-    const timer = setTimeout(
-      () => done(new Error(`MySQL statement timed out after ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    // the caller's transaction destroys the connection once this rejects
-    const onAbort = (): void => done(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort);
-    // values null (not undefined): mysql2 then sends the text as it is, instead of scanning
-    // megabytes of literals for "?" placeholders first.
-    const { data } = operation;
-    if (data === undefined) {
-      connection.query(operation.sql, null, done);
-    } else {
-      // Whatever file name the server asks for, it gets this batch's data and nothing else.
-      connection.query({ sql: operation.sql, infileStreamFactory: () => Readable.from([data]) }, null, done);
-    }
-  });
-}
-
-/** "auto": LOAD DATA LOCAL when the server allows it (local_infile), else INSERT. */
-async function chooseBulkMode(db: Knex, wanted: "auto" | BulkMode): Promise<BulkMode> {
-  if (wanted !== "auto") return wanted;
-  try {
-    const [rows] = (await db.raw("SELECT @@GLOBAL.local_infile AS v")) as unknown as [Array<{ v: unknown }>];
-    const value = rows[0]?.v;
-    return value === 1 || value === "1" || value === "ON" ? "load-data" : "insert";
-  } catch {
-    return "insert";
-  }
-}
-
-/** knex.migrate.latest with the in-code migrations; retried while another collector holds the migration lock. */
-async function migrate(db: Knex): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await db.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });
-      return;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      const concurrent = /already locked|already exists/i.test(message);
-      if (!concurrent || attempt >= MIGRATION_LOCK_RETRIES) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return describe(error.errors[0]);
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === "string" && !error.message.includes(code)
-      ? `${code}: ${error.message}`
-      : error.message;
-  }
-  return String(error);
 }
