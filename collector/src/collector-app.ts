@@ -1,4 +1,5 @@
 import path from "node:path";
+import { errorText } from "../../common/src/error-text.js";
 import type { Logger } from "../../common/src/logging.js";
 import type { CollectorConfig } from "./config/load-config.js";
 import { AlertService } from "./alerts/alert-service.js";
@@ -172,8 +173,4 @@ const OPEN_DEADLINE_MS = 30_000;
 /** Samples per write: MySQL inserts are cheaper per row in larger transactions. */
 export function batchSizeFor(kind: Store["kind"]): number {
   return kind === "mysql" ? 5000 : 1000;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -116,6 +116,5 @@ describe("collector starting on the spool of an older release with a poison batc
         (name) => name.endsWith(".jsonl") && readFileSync(path.join(spoolDir, name)).length > 0,
       ),
     ).toEqual([]);
-    expect(existsSync(deadLetterFile)).toBe(true);
   }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { errorText } from "../../../../common/src/error-text.js";
 import type { Alert, AlertNotification } from "./notification.js";
 
 /** The display unit of a metric: "%" for *_usage, "°C" for cpu_temperature, "" otherwise. */
@@ -88,19 +89,9 @@ export function errorMessage(err: unknown): string {
   const parts: string[] = [];
   let current: unknown = err;
   for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {
-    const message = current instanceof Error ? current.message : describeThrown(current);
+    const message = current instanceof Error ? current.message : errorText(current);
     if (message !== "" && !parts.includes(message)) parts.push(message);
     current = current instanceof Error ? current.cause : undefined;
   }
   return parts.join(": ") || "unknown error";
-}
-
-/** A thrown value that is not an Error: its text, or its JSON for an object ({"code":...}). */
-function describeThrown(value: unknown): string {
-  if (typeof value !== "object" || value === null) return String(value);
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
 }

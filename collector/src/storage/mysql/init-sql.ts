@@ -14,12 +14,12 @@ const HEADER = `-- hostwatch MySQL / MariaDB schema: \`mysql -u root -p < db/ini
 -- are UTC, DATETIME(3).`;
 
 /** db/init_database.sql: the database, then every migration's statements, in order. */
-export function renderInitSql(database = "hostwatch"): string {
+export function renderInitSql(): string {
   const statements = MIGRATIONS.flatMap((migration) => migration.up);
   return (
     [
       HEADER,
-      `CREATE DATABASE IF NOT EXISTS ${database} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;\nUSE ${database};`,
+      "CREATE DATABASE IF NOT EXISTS hostwatch CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;\nUSE hostwatch;",
       ...statements.map((sql) => `${sql};`),
     ].join("\n\n") + "\n"
   );

@@ -13,7 +13,8 @@ import {
 } from "./connection.js";
 import { field, insertStatements } from "./encoding.js";
 import { syncSampleColumns } from "./migrations.js";
-import { chooseBulkMode, describe, migrate } from "./open-database.js";
+import { errorText } from "../../../../common/src/error-text.js";
+import { chooseBulkMode, migrate } from "./open-database.js";
 import { pruneOlderThan, type PruneResult } from "./prune.js";
 import {
   DISK_COLUMNS,
@@ -142,7 +143,7 @@ export class MysqlStore implements Store {
       try {
         await ensureDatabase(this.options);
       } catch (error) {
-        throw new Error(`MySQL ${where}: cannot connect: ${describe(error)}`, { cause: error });
+        throw new Error(`MySQL ${where}: cannot connect: ${errorText(error)}`, { cause: error });
       }
     }
     const db = createKnex(this.options, database, this.options.onWarning);
@@ -156,14 +157,14 @@ export class MysqlStore implements Store {
       this.bulkMode = await chooseBulkMode(db, this.options.bulkLoad ?? "auto");
     } catch (error) {
       await destroyKnex(db);
-      throw new Error(`MySQL ${where}: cannot open: ${describe(error)}`, { cause: error });
+      throw new Error(`MySQL ${where}: cannot open: ${errorText(error)}`, { cause: error });
     }
     this.db = db;
     if (this.options.retentionDays > 0) {
       try {
         await this.pruneOlderThan(this.options.retentionDays);
       } catch (error) {
-        this.options.onWarning?.(`MySQL retention failed: ${describe(error)}`);
+        this.options.onWarning?.(`MySQL retention failed: ${errorText(error)}`);
       }
     }
   }
@@ -205,7 +206,7 @@ export class MysqlStore implements Store {
     } catch (error) {
       if (this.bulkMode !== "load-data" || !isLoadDataRefused(error)) throw error;
       this.bulkMode = "insert";
-      this.options.onWarning?.(`MySQL refuses LOAD DATA LOCAL INFILE (${describe(error)}); using INSERT`);
+      this.options.onWarning?.(`MySQL refuses LOAD DATA LOCAL INFILE (${errorText(error)}); using INSERT`);
       await this.writeSampleLanes(db, valid, stale);
     }
 

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { errorText } from "../../../../common/src/error-text.js";
 import { MIGRATIONS_TABLE, migrationSource } from "./migrations.js";
 import type { BulkMode } from "./statements.js";
 
@@ -23,21 +24,10 @@ export async function migrate(db: Knex): Promise<void> {
       await db.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });
       return;
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorText(error);
       const concurrent = /already locked|already exists/i.test(message);
       if (!concurrent || attempt >= MIGRATION_LOCK_RETRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
-}
-
-export function describe(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return describe(error.errors[0]);
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === "string" && !error.message.includes(code)
-      ? `${code}: ${error.message}`
-      : error.message;
-  }
-  return String(error);
 }

@@ -5,6 +5,7 @@
  * would fail the whole batch), and every statement keeps the data inside its string literals.
  */
 import fc from "fast-check";
+import { SAMPLE_SCALARS, type SqlType } from "../columns.js";
 import { describe, expect, it } from "vitest";
 import { alertRecord, pollEvent, pollSample, snapshot } from "../../../test/arbitrary-snapshot.js";
 import { toDbTime } from "./connection.js";
@@ -43,46 +44,21 @@ const varchar = (max: number, isNull = true): Column => ({ type: "varchar", max,
 const TEXT: Column = { type: "varchar", max: 65_535, null: true, text: true };
 const key = (type: "uint" | "datetime" | "smallint"): Column => ({ type, null: false });
 
-const SAMPLE_TYPES: Record<(typeof SAMPLE_COLUMNS)[number], Column> = {
+/** How the schema declares each catalog type (the schema is rendered from the catalog). */
+const CATALOG_TYPES: Record<SqlType, Column> = {
+  DOUBLE: dbl,
+  "INT UNSIGNED": uint,
+  "BIGINT UNSIGNED": ubig,
+  "VARCHAR(16)": varchar(16),
+};
+
+const SAMPLE_TYPES: Record<string, Column> = {
   agent_id: key("uint"),
   ts: key("datetime"),
   agent_ts: { type: "datetime", null: true },
   duration_ms: { type: "double", null: false },
   families: { type: "families", null: false },
-  cpu_usage_percent: dbl,
-  cpu_user_percent: dbl,
-  cpu_system_percent: dbl,
-  cpu_iowait_percent: dbl,
-  cpu_steal_percent: dbl,
-  cpu_count: uint,
-  load_1: dbl,
-  load_5: dbl,
-  load_15: dbl,
-  cpu_temperature_celsius: dbl,
-  max_temperature_celsius: dbl,
-  memory_total_bytes: ubig,
-  memory_used_bytes: ubig,
-  memory_available_bytes: ubig,
-  memory_usage_percent: dbl,
-  swap_total_bytes: ubig,
-  swap_used_bytes: ubig,
-  swap_percent: dbl,
-  disk_read_bytes_per_s: dbl,
-  disk_write_bytes_per_s: dbl,
-  disk_read_ops_per_s: dbl,
-  disk_write_ops_per_s: dbl,
-  net_rx_bytes_per_s: dbl,
-  net_tx_bytes_per_s: dbl,
-  net_rx_errors: ubig,
-  net_tx_errors: ubig,
-  tcp_connections: uint,
-  process_count: uint,
-  process_running: uint,
-  security_status: varchar(16),
-  security_issue_count: uint,
-  ssh_failed_total: uint,
-  uptime_s: dbl,
-  worst_disk_usage_percent: dbl,
+  ...Object.fromEntries(SAMPLE_SCALARS.map((column) => [column.name, CATALOG_TYPES[column.sql]])),
   snapshot: { type: "varchar", max: Number.MAX_SAFE_INTEGER, null: true },
 };
 
