@@ -1,16 +1,19 @@
 import { randomBytes } from "node:crypto";
+import { errorText } from "../../../common/src/error-text.js";
 import type { Logger } from "../../../common/src/logging.js";
 import type { AlertRecord, PollEvent, PollSample } from "./records.js";
 import { recordsOf, type Spool, type SpoolBatch } from "./spool/index.js";
 import type { Store } from "./store.js";
 import {
+  BatchWriter,
   DeadlineError,
+  StoreUnavailable,
   formatSeconds,
+  unavailable,
   withDeadline,
-  type DeadLetter,
+  type Batch,
   type DeadLetterFile,
-  type RecordKind,
-  isolateRefused,
+  type Part,
 } from "./writer/index.js";
 
 export interface StorageWriterOptions {
@@ -37,16 +40,6 @@ export interface StoreLag {
   spooledBatches: number;
 }
 
-type Part = "samples" | "events" | "alerts";
-const PARTS: readonly Part[] = ["samples", "events", "alerts"];
-const KIND_OF: Record<Part, RecordKind> = { samples: "sample", events: "event", alerts: "alert" };
-
-/** A batch on its way; `done` lists the parts already in the store. */
-interface Batch extends SpoolBatch {
-  id: string;
-  done: Set<Part>;
-}
-
 /** Why the store is away, and since when. */
 interface Outage {
   since: number;
@@ -55,8 +48,6 @@ interface Outage {
   /** Records replayed once it came back. */
   replayed: number;
 }
-
-class StoreUnavailable extends Error {}
 
 /**
  * Batches samples, events and alerts into the store, so that an outage loses nothing and
@@ -100,8 +91,7 @@ export class StorageWriter {
   private readonly writeTimeoutMs: number;
   private readonly probeIntervalMs: number;
   readonly stats = { written: 0, spooled: 0, replayed: 0, storeFailures: 0, deadLettered: 0, lastWriteMs: 0 };
-
-  private readonly deadLetters: DeadLetterFile | undefined;
+  private readonly batches: BatchWriter;
 
   constructor(
     private readonly store: Store,
@@ -113,7 +103,13 @@ export class StorageWriter {
     this.flushIntervalMs = options.flushIntervalMs ?? 1_000;
     this.writeTimeoutMs = options.writeTimeoutMs ?? 5_000;
     this.probeIntervalMs = options.probeIntervalMs ?? 2_000;
-    this.deadLetters = options.deadLetters;
+    this.batches = new BatchWriter(
+      store,
+      this.writeTimeoutMs,
+      options.deadLetters,
+      () => this.closing,
+      this.stats,
+    );
   }
 
   /**
@@ -232,11 +228,11 @@ export class StorageWriter {
     const started = performance.now();
     let failure: StoreUnavailable | undefined;
     try {
-      await this.writeBatch(batch);
+      await this.batches.write(batch);
       this.stats.written += recordsOf(batch);
       this.stats.lastWriteMs = performance.now() - started;
     } catch (error) {
-      failure = error instanceof StoreUnavailable ? error : new StoreUnavailable(errorText(error));
+      failure = unavailable(error);
     } finally {
       clearTimeout(guard);
     }
@@ -260,71 +256,6 @@ export class StorageWriter {
     if (writing === undefined || writing.spooled !== undefined) return;
     // on a spool failure the records stay with the write, which spools them again if it fails
     writing.spooled = this.toSpool(writing.batch, false);
-  }
-
-  /**
-   * Writes the parts of a batch not yet stored, each with rule 3. Throws StoreUnavailable
-   * when the store hangs or fails (the parts written stay marked in batch.done).
-   */
-  private async writeBatch(batch: Batch): Promise<void> {
-    for (const part of PARTS) {
-      const records = batch[part] ?? [];
-      if (batch.done.has(part)) continue;
-      if (records.length > 0) await this.writePart(part, records);
-      batch.done.add(part);
-    }
-  }
-
-  private async writePart(part: Part, records: readonly unknown[]): Promise<void> {
-    const write = (some: readonly unknown[]) => this.timed(this.writeRecords(part, some), `${part} write`);
-    try {
-      await write(records);
-      return;
-    } catch (error) {
-      if (error instanceof DeadlineError || this.closing || this.deadLetters === undefined)
-        throw unavailable(error);
-      if (!(await this.storeAnswers())) throw unavailable(error);
-      // the store answers, and refuses something in this batch: set that aside, write the rest
-      let refused;
-      try {
-        refused = await isolateRefused(records, error, write, () => this.storeAnswers());
-      } catch (failure) {
-        throw unavailable(failure);
-      }
-      const letters: DeadLetter[] = refused.map(({ record, error: why }) => ({
-        kind: KIND_OF[part],
-        agent: agentOf(record),
-        error: errorText(why),
-        record,
-      }));
-      await this.deadLetters.add(letters);
-      this.stats.deadLettered += letters.length;
-    }
-  }
-
-  private writeRecords(part: Part, records: readonly unknown[]): Promise<void> {
-    if (part === "samples") return this.store.writeSamples(records as PollSample[]);
-    if (part === "events") return this.store.writeEvents(records as PollEvent[]);
-    return this.store.writeAlerts(records as AlertRecord[]);
-  }
-
-  /** A store operation bounded by the deadline; past it the store's connections are aborted. */
-  private async timed<T>(work: Promise<T>, what: string): Promise<T> {
-    try {
-      return await withDeadline(work, this.writeTimeoutMs, `${this.store.kind} store ${what}`);
-    } catch (error) {
-      if (error instanceof DeadlineError) this.store.abort();
-      throw error;
-    }
-  }
-
-  private async storeAnswers(): Promise<boolean> {
-    try {
-      await this.timed(this.store.probe(Math.min(this.writeTimeoutMs, 5_000)), "probe");
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   /**
@@ -382,7 +313,7 @@ export class StorageWriter {
   private async probe(): Promise<void> {
     const outage = this.outage;
     if (outage === undefined || this.closing) return;
-    if (await this.storeAnswers()) {
+    if (await this.batches.answers()) {
       this.startReplay();
       return;
     }
@@ -415,7 +346,7 @@ export class StorageWriter {
       try {
         await this.spool.replay(async (spooled) => {
           const batch = this.replayBatch(spooled);
-          await this.writeBatch(batch);
+          await this.batches.write(batch);
           if (spooled.id !== undefined) this.storedParts.delete(spooled.id);
           const records = recordsOf(spooled);
           this.stats.replayed += records;
@@ -450,20 +381,4 @@ export class StorageWriter {
     const done = (spooled.id === undefined ? undefined : this.storedParts.get(spooled.id)) ?? new Set<Part>();
     return { ...spooled, id: spooled.id ?? "", done: new Set(done) };
   }
-}
-
-function unavailable(error: unknown): StoreUnavailable {
-  if (error instanceof StoreUnavailable) return error;
-  return new StoreUnavailable(errorText(error), { cause: error });
-}
-
-function agentOf(record: unknown): string {
-  const value = record as { agent?: unknown; alert?: { agent?: unknown } } | null;
-  const agent = value?.agent ?? value?.alert?.agent;
-  return typeof agent === "string" ? agent : "?";
-}
-
-function errorText(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return errorText(error.errors[0]);
-  return error instanceof Error ? error.message : String(error);
 }

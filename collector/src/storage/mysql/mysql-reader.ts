@@ -1,8 +1,7 @@
 import type { Knex } from "knex";
 import type { MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
-import type { AlertMetric, NotificationKind, Severity } from "../../alerts/evaluator/types.js";
 import type { SampleFigures } from "../figures.js";
-import type { AlertRecord, PollEvent, PollEventKind, PollSample, TimeRange } from "../records.js";
+import type { AlertRecord, PollEvent, PollSample, TimeRange } from "../records.js";
 import type { HistoryReader } from "../store.js";
 import {
   DEFAULT_QUERY_TIMEOUT_MS,
@@ -23,8 +22,17 @@ import {
   selectRows,
 } from "./mysql-figures.js";
 import type { DiskFigureRow, FigureRow } from "./mysql-figures.js";
-import { rebuildSnapshot } from "./rebuild-snapshot.js";
-import type { AgentRow, DiskRow, FindingRow, Num, SampleRow } from "./rebuild-snapshot.js";
+import {
+  EVENT_RANK,
+  sameGroup,
+  toAlertRecord,
+  toPollEvent,
+  type AlertRow,
+  type EventRow,
+} from "./event-alert-rows.js";
+import { figureWhere, type Cursor, type FigureFilter } from "./figure-where.js";
+import { groupParts, rebuildSnapshot, type SampleParts } from "./rebuild-snapshot.js";
+import type { AgentRow, DiskRow, FindingRow, SampleRow } from "./rebuild-snapshot.js";
 
 export interface MysqlHistoryReaderOptions extends MysqlConnectionOptions {
   /** Rows fetched per query (keyset pagination; default 5000). */
@@ -34,58 +42,10 @@ export interface MysqlHistoryReaderOptions extends MysqlConnectionOptions {
 }
 
 /** A page's disks and findings by "agent_id|ts" (see partsFor). */
-interface SampleParts {
-  disks: Map<string, DiskRow[]>;
-  findings: Map<string, FindingRow[]>;
-}
-
-interface EventRow {
-  agent_id: number;
-  ts: string;
-  kind: string;
-  error: string | null;
-  consecutive_failures: Num;
-  duration_ms: Num;
-}
-
-interface AlertRow {
-  id: number;
-  alert_key: string;
-  agent_id: number | null;
-  metric: string;
-  mount: string | null;
-  severity: string;
-  state: string;
-  value: Num;
-  threshold: Num;
-  started_at: string;
-  resolved_at: string | null;
-  last_notified_at: string | null;
-  last_kind: string | null;
-  message: string | null;
-  updated_at: string;
-}
-
-interface Cursor {
-  ts: string;
-  agentId: number;
-}
-
-/** What figures() reads: a time range and every agent (null), one, or several. */
-interface FigureFilter {
-  from: string;
-  to: string;
-  agentIds: readonly number[] | null;
-}
-
 const MIN_TIME = "1000-01-01 00:00:00.000";
 /** Keys per query when fetching the newest samples of a figures() read. */
 const KEYS_PER_QUERY = 500;
 const MAX_TIME = "9999-12-31 23:59:59.999";
-/** Events of one agent at one ts in the order the collector emits them: the failure before the "down" it causes. */
-const EVENT_RANK = "CASE kind WHEN 'poll_error' THEN 1 WHEN 'down' THEN 2 WHEN 'up' THEN 3 ELSE 4 END";
-
-const num0 = (value: Num): number => (value === null ? 0 : Number(value));
 
 /**
  * Reads the history back from MySQL, oldest first, in pages (keyset pagination on (ts, agent),
@@ -198,16 +158,7 @@ export class MysqlHistoryReader implements HistoryReader {
       }
       const page = rows.slice(0, end);
       await this.knowAgents(db, page);
-      for (const row of page) {
-        yield {
-          agent: this.agentName(row.agent_id),
-          ts: fromDbTime(row.ts),
-          kind: row.kind as PollEventKind,
-          error: row.error,
-          consecutive_failures: num0(row.consecutive_failures),
-          duration_ms: num0(row.duration_ms),
-        };
-      }
+      for (const row of page) yield toPollEvent(row, this.agentName(row.agent_id));
       const last = page[page.length - 1];
       if (!full || last === undefined) return;
       cursor = { ts: last.ts, agentId: last.agent_id };
@@ -251,7 +202,7 @@ export class MysqlHistoryReader implements HistoryReader {
         db,
         rows.flatMap((row) => (row.agent_id === null ? [] : [{ agent_id: Number(row.agent_id) }])),
       );
-      for (const row of rows) yield this.toAlertRecord(row);
+      for (const row of rows) yield toAlertRecord(row, (id) => this.agentName(id));
       if (rows.length < this.pageSize) return;
       cursor = { ts: last.updated_at, id: Number(last.id) };
     }
@@ -385,30 +336,6 @@ export class MysqlHistoryReader implements HistoryReader {
     return this.agents.get(id)?.name ?? `agent#${id}`;
   }
 
-  private toAlertRecord(row: AlertRow): AlertRecord {
-    const startedAt = fromDbTime(row.started_at);
-    const ts = fromDbTime(row.updated_at);
-    return {
-      kind: (row.last_kind ?? (row.state === "resolved" ? "resolved" : "firing")) as NotificationKind,
-      ts,
-      message: row.message ?? "",
-      alert: {
-        id: `${row.alert_key}/${Date.parse(startedAt)}`,
-        key: row.alert_key,
-        agent: row.agent_id === null ? agentOfKey(row) : this.agentName(Number(row.agent_id)),
-        metric: row.metric as AlertMetric,
-        ...(row.mount === null ? {} : { mount: row.mount }),
-        severity: row.severity as Severity,
-        state: row.state === "resolved" ? "resolved" : "firing",
-        value: num0(row.value),
-        threshold: num0(row.threshold),
-        started_at: startedAt,
-        resolved_at: row.resolved_at === null ? null : fromDbTime(row.resolved_at),
-        last_notified_at: row.last_notified_at === null ? ts : fromDbTime(row.last_notified_at),
-      },
-    };
-  }
-
   /** Disks and findings of the page's samples that have no snapshot JSON, by "agent_id|ts". */
   private async partsFor(db: Knex, agentId: number | null, rows: readonly SampleRow[]): Promise<SampleParts> {
     const wanted = rows.filter((row) => row.snapshot === null);
@@ -455,74 +382,4 @@ export class MysqlHistoryReader implements HistoryReader {
       ),
     };
   }
-}
-
-/**
- * The WHERE clause of a figures query: the filter's rows after the cursor, on (ts, agent_id) or,
- * for disks, (ts, agent_id, mount). Agent ids are integers from the database, written in as they are.
- */
-function figureWhere(
-  filter: FigureFilter,
-  after: (Cursor & { mount?: string }) | null,
-): { where: string; params: string[] } {
-  const where = ["ts >= ?", "ts < ?"];
-  const params = [filter.from, filter.to];
-  const ids = filter.agentIds;
-  if (ids !== null && ids.length === 1) {
-    // one agent: its (agent_id, ts) index, in ts order
-    where.push(`agent_id = ${ids[0]}`);
-    if (after !== null && after.mount === undefined) {
-      where.push("ts > ?");
-      params.push(after.ts);
-    } else if (after !== null) {
-      where.push("(ts > ? OR (ts = ? AND mount > ?))");
-      params.push(after.ts, after.ts, after.mount as string);
-    }
-  } else {
-    // several: the primary key's range, filtered (an index read per agent costs a primary key
-    // lookup per row, measured 20x slower per row than the range scan)
-    if (ids !== null) where.push(`agent_id IN (${ids.join(",")})`);
-    if (after !== null && after.mount === undefined) {
-      where.push(`(ts > ? OR (ts = ? AND agent_id > ${after.agentId}))`);
-      params.push(after.ts, after.ts);
-    } else if (after !== null) {
-      const id = after.agentId;
-      where.push(`(ts > ? OR (ts = ? AND (agent_id > ${id} OR (agent_id = ${id} AND mount > ?))))`);
-      params.push(after.ts, after.ts, after.mount as string);
-    }
-  }
-  return { where: where.join(" AND "), params };
-}
-
-/** The disk and finding rows of `rows` (samples without snapshot JSON), by "agent_id|ts", in query order. */
-function groupParts(
-  rows: readonly SampleRow[],
-  diskRows: readonly DiskRow[],
-  findingRows: readonly FindingRow[],
-): SampleParts {
-  const keys = new Set(rows.map((row) => `${row.agent_id}|${row.ts}`));
-  const group = <T extends { agent_id: number; ts: string }>(source: readonly T[]): Map<string, T[]> => {
-    const groups = new Map<string, T[]>();
-    for (const row of source) {
-      const key = `${row.agent_id}|${row.ts}`;
-      if (!keys.has(key)) continue;
-      const list = groups.get(key);
-      if (list === undefined) groups.set(key, [row]);
-      else list.push(row);
-    }
-    return groups;
-  };
-  return { disks: group(diskRows), findings: group(findingRows) };
-}
-
-/** The agent part of an alert key (agent/metric or agent/metric/mount), for a row without agent_id. */
-function agentOfKey(row: AlertRow): string {
-  const suffix = row.mount === null ? `/${row.metric}` : `/${row.metric}/${row.mount}`;
-  if (row.alert_key.endsWith(suffix)) return row.alert_key.slice(0, -suffix.length);
-  const slash = row.alert_key.indexOf("/");
-  return slash === -1 ? row.alert_key : row.alert_key.slice(0, slash);
-}
-
-function sameGroup(a: EventRow, b: EventRow): boolean {
-  return a.ts === b.ts && a.agent_id === b.agent_id;
 }

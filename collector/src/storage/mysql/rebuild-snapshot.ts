@@ -2,7 +2,6 @@ import type {
   DiskMetrics,
   MetricsSnapshot,
   SecurityMetrics,
-  SecurityStatus,
   SuspiciousReason,
 } from "../../../../common/src/contract/protocol.js";
 import { SAMPLE_SCALARS, type Column } from "../columns.js";
@@ -63,9 +62,10 @@ export interface FindingRow {
   port: Num;
 }
 
-const num = (value: Num | undefined): number | null =>
+export const num = (value: Num | undefined): number | null =>
   value === null || value === undefined ? null : Number(value);
-const num0 = (value: Num | undefined): number => (value === null || value === undefined ? 0 : Number(value));
+export const num0 = (value: Num | undefined): number =>
+  value === null || value === undefined ? 0 : Number(value);
 
 /** Each family's lists, which the samples row does not hold (disks and findings come from their tables). */
 const FAMILY_LISTS: Record<string, () => Record<string, unknown>> = {
@@ -75,14 +75,13 @@ const FAMILY_LISTS: Record<string, () => Record<string, unknown>> = {
   processes: () => ({ top_memory: [], top_cpu: [] }),
 };
 
-/** The catalog's scalars of each family, read straight at [family, field]. */
-const SCALARS_BY_FAMILY = new Map<string, Column[]>();
-for (const column of SAMPLE_SCALARS) {
-  const [family, field, ...deeper] = column.path;
-  if (column.derive !== undefined || field === undefined || deeper.length > 0 || family === "security")
-    continue;
-  SCALARS_BY_FAMILY.set(family, [...(SCALARS_BY_FAMILY.get(family) ?? []), column]);
-}
+/** The catalog's stored scalars by family (a derived column stands for no field of a snapshot). */
+const SCALARS_BY_FAMILY: ReadonlyMap<string, readonly Column[]> = new Map(
+  [...new Set(SAMPLE_SCALARS.map((column) => column.path[0]))].map((family) => [
+    family,
+    SAMPLE_SCALARS.filter((column) => column.derive === undefined && column.path[0] === family),
+  ]),
+);
 
 /**
  * The snapshot a samples row stands for, when its JSON was not kept: every family the row says
@@ -106,27 +105,41 @@ export function rebuildSnapshot(
       os: agent?.os ?? "",
       kernel: agent?.kernel ?? "",
       arch: agent?.arch ?? "",
-      ...scalarsOf(row, "agent"),
       boot_time: "",
     },
     collector_status: [],
   };
+  placeScalars(snapshot.agent as Record<string, unknown>, row, "agent");
   for (const family of families) {
     if (family === "disks") snapshot.disks = disks.map(rebuildDisk);
     else if (family === "security") snapshot.security = rebuildSecurity(row, findings);
-    else snapshot[family] = { ...scalarsOf(row, family), ...FAMILY_LISTS[family]?.() };
+    else snapshot[family] = placeScalars({ ...FAMILY_LISTS[family]?.() }, row, family);
   }
   // the shape is the contract's: every field written above comes from the catalog or the lists
   return snapshot as unknown as MetricsSnapshot;
 }
 
-function scalarsOf(row: SampleRow, family: string): Record<string, number | null> {
-  const out: Record<string, number | null> = {};
+/** Sets each of the family's catalog scalars at its path in `target` (nested objects made as needed). */
+function placeScalars(
+  target: Record<string, unknown>,
+  row: SampleRow,
+  family: string,
+): Record<string, unknown> {
   for (const column of SCALARS_BY_FAMILY.get(family) ?? []) {
-    const cell = row[column.name];
-    out[column.path[1] ?? column.name] = column.nullable === true ? num(cell) : num0(cell);
+    const [, ...fields] = column.path;
+    const last = fields.pop();
+    if (last === undefined) continue;
+    let node = target;
+    for (const key of fields) node = (node[key] ??= {}) as Record<string, unknown>;
+    node[last] = cellValue(column, row[column.name]);
   }
-  return out;
+  return target;
+}
+
+/** A cell as the contract's value: text for a VARCHAR, else a number (0, or null where the contract allows it). */
+function cellValue(column: Column, cell: Num | undefined): string | number | null {
+  if (column.sql === "VARCHAR(16)") return cell === null || cell === undefined ? null : String(cell);
+  return column.nullable === true ? num(cell) : num0(cell);
 }
 
 function rebuildDisk(d: DiskRow): DiskMetrics {
@@ -142,14 +155,15 @@ function rebuildDisk(d: DiskRow): DiskMetrics {
 }
 
 function rebuildSecurity(row: SampleRow, findings: readonly FindingRow[]): SecurityMetrics {
-  const security: SecurityMetrics = {
-    status: (row["security_status"] ?? "unavailable") as SecurityStatus,
-    issue_count: num0(row["security_issue_count"] ?? null),
+  const lists = {
     suspicious_processes: [],
-    ssh_failed_logins: { window_s: 0, total: num0(row["ssh_failed_total"] ?? null), sources: [] },
+    ssh_failed_logins: { window_s: 0, sources: [] },
     unexpected_listeners: [],
     checks: [],
   };
+  // status, issue_count and ssh_failed_logins.total come from the catalog's columns
+  const security = placeScalars(lists, row, "security") as unknown as SecurityMetrics;
+  security.status ??= "unavailable";
   for (const f of findings) {
     if (f.kind === "suspicious_process") {
       security.suspicious_processes.push({
@@ -177,4 +191,31 @@ function rebuildSecurity(row: SampleRow, findings: readonly FindingRow[]): Secur
     }
   }
   return security;
+}
+
+/** A page's disks and findings by "agent_id|ts" (see groupParts). */
+export interface SampleParts {
+  disks: Map<string, DiskRow[]>;
+  findings: Map<string, FindingRow[]>;
+}
+
+/** The disk and finding rows of `rows` (samples without snapshot JSON), by "agent_id|ts", in query order. */
+export function groupParts(
+  rows: readonly SampleRow[],
+  diskRows: readonly DiskRow[],
+  findingRows: readonly FindingRow[],
+): SampleParts {
+  const keys = new Set(rows.map((row) => `${row.agent_id}|${row.ts}`));
+  const group = <T extends { agent_id: number; ts: string }>(source: readonly T[]): Map<string, T[]> => {
+    const groups = new Map<string, T[]>();
+    for (const row of source) {
+      const key = `${row.agent_id}|${row.ts}`;
+      if (!keys.has(key)) continue;
+      const list = groups.get(key);
+      if (list === undefined) groups.set(key, [row]);
+      else list.push(row);
+    }
+    return groups;
+  };
+  return { disks: group(diskRows), findings: group(findingRows) };
 }

@@ -3,3 +3,5 @@ export { DeadLetterFile } from "./dead-letters.js";
 export type { DeadLetter, RecordKind } from "./dead-letters.js";
 export { DeadlineError, formatSeconds, withDeadline } from "./deadline.js";
 export { isolateRefused } from "./isolate.js";
+export { BatchWriter, StoreUnavailable, unavailable } from "./batch-writer.js";
+export type { Batch, Part } from "./batch-writer.js";
