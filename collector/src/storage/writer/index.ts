@@ -5,3 +5,7 @@ export { DeadlineError, formatSeconds, withDeadline } from "./deadline.js";
 export { isolateRefused } from "./isolate.js";
 export { BatchWriter, StoreUnavailable, unavailable } from "./batch-writer.js";
 export type { Batch, Part } from "./batch-writer.js";
+export { Outage } from "./outage.js";
+export { SpoolReplay } from "./spool-replay.js";
+export { PendingRecords } from "./pending.js";
+export { SpoolAppender } from "./spool-append.js";
