@@ -35,6 +35,7 @@ export default tseslint.config(
   // visualize <- quickstart); a backdoor import fails lint. Tests may reach across (a collector
   // test runs a real agent in-process).
   ...packageBoundaries(),
+  ...browserScripts(),
   {
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: {
@@ -50,6 +51,64 @@ export default tseslint.config(
     },
   },
 );
+
+/**
+ * The dashboard's browser scripts (visualize/src/dashboard/browser, type-checked by their own
+ * tsconfig with the DOM and without Node): each is inlined into the pages as a classic <script>
+ * allowed by its CSP hash, so a module statement or a Node global there would break in the page.
+ */
+function browserScripts() {
+  const readonly = (/** @type {string[]} */ names) => Object.fromEntries(names.map((n) => [n, "readonly"]));
+  return [
+    {
+      files: ["visualize/src/dashboard/browser/**/*.ts"],
+      languageOptions: {
+        globals: readonly([
+          "window",
+          "document",
+          "location",
+          "history",
+          "localStorage",
+          "navigator",
+          "console",
+          "setTimeout",
+          "clearTimeout",
+          "URL",
+          "URLSearchParams",
+          "Event",
+          "StorageEvent",
+          "HTMLElement",
+          "HTMLInputElement",
+          "HTMLSelectElement",
+          "HTMLTableRowElement",
+          "HTMLTimeElement",
+        ]),
+      },
+      rules: {
+        "no-restricted-globals": [
+          "error",
+          ...["process", "Buffer", "require", "module", "global", "__dirname", "__filename"].map((name) => ({
+            name,
+            message: "A dashboard browser script runs in the page, not in Node.",
+          })),
+        ],
+        "no-restricted-syntax": [
+          "error",
+          ...[
+            "ImportDeclaration",
+            "ExportNamedDeclaration",
+            "ExportDefaultDeclaration",
+            "ExportAllDeclaration",
+            "ImportExpression",
+          ].map((selector) => ({
+            selector,
+            message: "A dashboard browser script is inlined as a classic <script>: no import/export.",
+          })),
+        ],
+      },
+    },
+  ];
+}
 
 /** no-restricted-imports per package, for production files only. */
 function packageBoundaries() {

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { pathToFileURL } from "node:url";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeSyntheticSetup } from "../src/demo/synthetic-file-store.js";
 import { SyntheticHistory } from "../src/demo/synthetic-history.js";
@@ -15,6 +16,7 @@ describe("the dashboard in headless Chromium", () => {
   let work: string;
   let server: StaticServer;
   let browser: Browser;
+  let out: string;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM))
@@ -27,7 +29,7 @@ describe("the dashboard in headless Chromium", () => {
     const { configFile: config } = await writeSyntheticSetup(history, work, {
       thresholds: { cpu_usage: { warning: 80, critical: 95 } },
     });
-    const out = path.join(work, "dashboard");
+    out = path.join(work, "dashboard");
     const run = await runVisualize(["--config", config, "--output-dir", out, "--hours", "3"]);
     expect(run.code, run.stderr).toBe(0);
     server = await serveFolder(out);
@@ -148,4 +150,171 @@ describe("the dashboard in headless Chromium", () => {
     expect(overflow).toBeLessThanOrEqual(1);
     await page.screenshot({ path: path.join(ARTIFACTS, "dashboard-phone.png"), fullPage: true });
   }, 30_000);
+
+  it("keeps the auto-refresh pause across a reload, and reloads once resumed", async () => {
+    const page = await browser.newPage();
+    await page.clock.install();
+    await page.goto(server.url);
+    const toggle = page.locator("#refresh-toggle");
+    const state = page.locator("#refresh-state");
+    expect(await toggle.innerText()).toBe("Pause auto-refresh");
+    expect(await state.innerText()).toBe("Auto-refresh every 60 s");
+    await toggle.click();
+    expect(await toggle.getAttribute("aria-pressed")).toBe("true");
+    await page.reload();
+    expect(await toggle.innerText()).toBe("Resume auto-refresh");
+    expect(await toggle.getAttribute("aria-pressed")).toBe("true");
+    expect(await state.innerText()).toBe("Auto-refresh paused");
+    // paused: two periods pass and the page is the same document (the marker survives)
+    await page.evaluate("window.hostwatchMarker = 1");
+    await page.clock.runFor(125_000);
+    expect(await page.evaluate("window.hostwatchMarker")).toBe(1);
+    await toggle.click();
+    expect(await state.innerText()).toBe("Auto-refresh every 60 s");
+    const reloaded = page.waitForEvent("load");
+    await page.clock.runFor(61_000);
+    await reloaded;
+    expect(await page.evaluate("window.hostwatchMarker")).toBeUndefined();
+    expect(await toggle.innerText()).toBe("Pause auto-refresh");
+    await page.context().close();
+  }, 30_000);
+
+  it("shows every time in the reader's time zone, with the UTC instant as its tooltip", async () => {
+    // Kathmandu: +05:45 all year, unlike the server's zone whatever it is
+    const context = await browser.newContext({ timezoneId: "Asia/Kathmandu" });
+    const page = await context.newPage();
+    await page.goto(new URL("alerts.html", server.url).href);
+    const times = await page.evaluate<{ datetime: string; text: string; title: string }[]>(
+      `Array.from(document.querySelectorAll("time[datetime]"), (t) =>
+        ({ datetime: t.getAttribute("datetime"), text: t.textContent, title: t.title }))`,
+    );
+    expect(times.length).toBeGreaterThan(3);
+    const pad = (n: number): string => String(n).padStart(2, "0");
+    for (const { datetime, text, title } of times) {
+      const shifted = new Date(Date.parse(datetime) + (5 * 60 + 45) * 60_000);
+      const local =
+        `${shifted.getUTCFullYear()}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())} ` +
+        `${pad(shifted.getUTCHours())}:${pad(shifted.getUTCMinutes())}:${pad(shifted.getUTCSeconds())} +05:45`;
+      expect(text, datetime).toBe(local);
+      expect(title, datetime).toBe(new Date(datetime).toISOString());
+    }
+    await context.close();
+  }, 30_000);
+
+  it("filters the alert history from the URL fragment and keeps the filter across a reload", async () => {
+    const page = await browser.newPage();
+    const errors = pageErrors(page);
+    const alerts = new URL("alerts.html", server.url).href;
+    await page.goto(alerts);
+    const all = await eventRows(page);
+    const critical = all.filter((row) => row.severity === "critical");
+    expect(critical.length).toBeGreaterThan(0);
+    const agents = [...new Set(all.map((row) => row.agent))].sort();
+    expect(
+      await page.evaluate(`Array.from(document.querySelectorAll("#filter-agent option"), (o) => o.value)`),
+    ).toEqual(["", ...agents]);
+    const agent = critical[0]!.agent;
+    const wanted = (row: EventRow): boolean => row.severity === "critical" && row.agent === agent;
+
+    // a fresh page: a fragment change alone would not run the script again
+    const linked = await browser.newPage();
+    const linkedErrors = pageErrors(linked);
+    await linked.goto(`${alerts}#severity=critical&agent=${encodeURIComponent(agent)}`);
+    expect(await linked.locator("#filters").isVisible()).toBe(true);
+    expect(await linked.inputValue("#filter-severity")).toBe("critical");
+    expect(await linked.inputValue("#filter-agent")).toBe(agent);
+    const filtered = await eventRows(linked);
+    expect(filtered.filter((row) => row.shown)).toEqual(filtered.filter(wanted));
+    const shown = filtered.filter(wanted).length;
+    expect(await linked.innerText("#filter-count")).toBe(`${shown} of ${all.length} events shown`);
+
+    // a change lands in the fragment, and a reload (what the auto-refresh does) keeps it
+    await linked.selectOption("#filter-severity", "");
+    expect(new URL(linked.url()).hash).toBe(`#agent=${encodeURIComponent(agent)}`);
+    await linked.reload();
+    expect(await linked.inputValue("#filter-severity")).toBe("");
+    expect(await linked.inputValue("#filter-agent")).toBe(agent);
+    expect((await eventRows(linked)).filter((row) => row.shown).every((row) => row.agent === agent)).toBe(
+      true,
+    );
+    await linked.click("#filter-reset");
+    expect((await eventRows(linked)).every((row) => row.shown)).toBe(true);
+    expect(new URL(linked.url()).hash).toBe("");
+
+    // a malformed fragment is ignored, not an error
+    const malformed = await browser.newPage();
+    const malformedErrors = pageErrors(malformed);
+    await malformed.goto(`${alerts}#severity=%E0%A4%A&agent`);
+    expect((await eventRows(malformed)).every((row) => row.shown)).toBe(true);
+    expect([...errors, ...linkedErrors, ...malformedErrors]).toEqual([]);
+    for (const p of [page, linked, malformed]) await p.context().close();
+  }, 30_000);
+
+  it("runs only its own inline scripts: an injected script and handler are blocked by the CSP", async () => {
+    const html = readFileSync(path.join(out, "index.html"), "utf8");
+    const injected = html.replace(
+      "</main>",
+      `<script>document.title = "injected";</script>` +
+        `<button id="evil" onclick="document.title = 'clicked'">x</button></main>`,
+    );
+    expect(injected).not.toBe(html);
+    writeFileSync(path.join(out, "injected.html"), injected);
+    const page = await browser.newPage();
+    const refused: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy/.test(message.text())) refused.push(message.text());
+    });
+    await page.goto(new URL("injected.html", server.url).href);
+    await page.click("#evil");
+    expect(await page.title()).toBe("hostwatch");
+    expect(refused.filter((text) => /inline script|inline event handler/.test(text)).length).toBe(2);
+    // the page's own scripts, allowed by hash, still ran
+    expect(await page.locator("#refresh-toggle").isVisible()).toBe(true);
+    expect(await page.locator("time[title]").count()).toBeGreaterThan(0);
+    await page.context().close();
+  }, 30_000);
+
+  it("works from file:// too: styles, scripts and the filter, without a CSP complaint", async () => {
+    const page = await browser.newPage();
+    const errors = pageErrors(page);
+    await page.goto(`${pathToFileURL(path.join(out, "alerts.html")).href}#severity=critical`);
+    expect(await page.evaluate(`getComputedStyle(document.querySelector(".topbar")).display`)).toBe("flex");
+    expect(await page.locator("#refresh-toggle").isVisible()).toBe(true);
+    expect(await page.locator("time[title]").count()).toBeGreaterThan(0);
+    const rows = await eventRows(page);
+    expect(rows.filter((row) => row.shown).every((row) => row.severity === "critical")).toBe(true);
+    expect(rows.some((row) => !row.shown)).toBe(true);
+    await page.click("#refresh-toggle");
+    await page.reload();
+    expect(await page.innerText("#refresh-toggle")).toBe("Resume auto-refresh");
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 30_000);
 });
+
+interface EventRow {
+  severity: string;
+  agent: string;
+  shown: boolean;
+}
+
+/** The rows of alerts.html's event table, and whether each is shown. */
+function eventRows(page: Page): Promise<EventRow[]> {
+  return page.evaluate<EventRow[]>(
+    `Array.from(document.querySelectorAll("#events tbody tr[data-ts]"), (row) => ({
+      severity: row.getAttribute("data-severity"),
+      agent: row.getAttribute("data-agent"),
+      shown: !row.hidden,
+    }))`,
+  );
+}
+
+/** Uncaught errors and console errors (a CSP refusal is one) of a page, as they come. */
+function pageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  return errors;
+}

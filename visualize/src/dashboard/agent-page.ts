@@ -4,7 +4,7 @@ import type { Alert } from "../../../collector/src/alerts/evaluator/types.js";
 import { relativeTime } from "./format.js";
 import { availabilityBadge, badge, chartImage, table, td, timeTag, timeTagIso } from "./fragments.js";
 import { attr, escapeHtml, relativeUrl } from "./html.js";
-import { renderPage, type PageOptions } from "./layout.js";
+import { renderPage, type PageContext, type PageOptions } from "./layout.js";
 import { agentPagePath, INDEX_PAGE } from "./pages.js";
 import { renderSnapshotSection } from "./snapshot-section.js";
 import { activeAlerts } from "./status.js";
@@ -98,7 +98,7 @@ export function renderAgentPage(
   history: History,
   agent: AgentHistory,
   agentCharts: AgentCharts | undefined,
-  options: PageOptions,
+  options: PageContext,
 ): string {
   return renderPage({
     page: agentPagePath(agent.series.agent),
@@ -106,5 +106,6 @@ export function renderAgentPage(
     generatedAt: options.generatedAt,
     refreshSeconds: options.refreshSeconds,
     body: renderAgentBody(history, agent, agentCharts, options),
+    assets: options.assets,
   });
 }

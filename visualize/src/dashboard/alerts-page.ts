@@ -1,11 +1,10 @@
 import type { History } from "../model.js";
 import type { PollEvent } from "../../../collector/src/storage/index.js";
-import { ALERTS_FILTER_SCRIPT } from "./alerts-filter-script.js";
 import { formatMetricValue, metricLabel } from "./alert-text.js";
 import { NONE } from "./format.js";
 import { badge, table, td, timeTag, timeTagIso } from "./fragments.js";
 import { attr, escapeHtml, relativeUrl } from "./html.js";
-import { renderPage, type PageOptions } from "./layout.js";
+import { renderPage, type PageContext, type PageOptions } from "./layout.js";
 import { agentPagePath, ALERTS_PAGE } from "./pages.js";
 
 interface TimelineRow {
@@ -121,13 +120,14 @@ ${body}
 ${pollErrorNote(history)}`;
 }
 
-export function renderAlertsPage(history: History, options: PageOptions): string {
+export function renderAlertsPage(history: History, options: PageContext): string {
   return renderPage({
     page: ALERTS_PAGE,
     title: "Alerts · hostwatch",
     generatedAt: options.generatedAt,
     refreshSeconds: options.refreshSeconds,
     body: renderAlertsBody(history, options),
-    scripts: [ALERTS_FILTER_SCRIPT],
+    assets: options.assets,
+    scripts: [options.assets.alertsFilter],
   });
 }

@@ -2,7 +2,7 @@ import type { AgentCharts, DashboardCharts, History } from "../model.js";
 import { formatNumber, formatPercent, formatCelsius, NONE, relativeTime } from "./format.js";
 import { availabilityBadge, badge, chartImage, table, td, timeTag } from "./fragments.js";
 import { attr, escapeHtml, relativeUrl } from "./html.js";
-import { renderPage, type PageOptions } from "./layout.js";
+import { renderPage, type PageContext, type PageOptions } from "./layout.js";
 import { agentPagePath, ALERTS_PAGE, INDEX_PAGE } from "./pages.js";
 import {
   activeAlerts,
@@ -146,12 +146,13 @@ ${agentsTable}
 </section>`;
 }
 
-export function renderIndexPage(history: History, charts: DashboardCharts, options: PageOptions): string {
+export function renderIndexPage(history: History, charts: DashboardCharts, options: PageContext): string {
   return renderPage({
     page: INDEX_PAGE,
     title: "hostwatch",
     generatedAt: options.generatedAt,
     refreshSeconds: options.refreshSeconds,
     body: renderIndexBody(history, charts, options),
+    assets: options.assets,
   });
 }

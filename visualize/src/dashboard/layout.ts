@@ -1,11 +1,9 @@
-import { ALERTS_PAGE, INDEX_PAGE } from "./pages.js";
+import type { DashboardAssets } from "./assets.js";
+import { ALERTS_PAGE, INDEX_PAGE, STYLE_FILE } from "./pages.js";
 import { contentSecurityPolicy } from "./csp.js";
 import { timeTag } from "./fragments.js";
 import { attr, escapeHtml, relativeUrl } from "./html.js";
-import { LOCAL_TIME_SCRIPT } from "./local-time-script.js";
-import { RELOAD_SCRIPT } from "./reload-script.js";
 import { FAVICON_FILE } from "./favicon.js";
-import { STYLE_FILE } from "./style.js";
 
 /** What every page renderer needs besides its data. */
 export interface PageOptions {
@@ -13,6 +11,11 @@ export interface PageOptions {
   generatedAt: number;
   /** Auto-refresh period in seconds; 0 turns it off. */
   refreshSeconds: number;
+}
+
+/** What a whole page needs besides its data: the options and the built scripts it inlines. */
+export interface PageContext extends PageOptions {
+  assets: DashboardAssets;
 }
 
 export interface PageFrame {
@@ -25,14 +28,18 @@ export interface PageFrame {
   refreshSeconds: number;
   /** The page content, already escaped. */
   body: string;
-  /** Page-specific inline scripts: static text only, they are allowed by hash. */
+  /** The built scripts; local time and reload are inlined on every page. */
+  assets: DashboardAssets;
+  /** Page-specific inline scripts: built text only (from assets), they are allowed by hash. */
   scripts?: readonly string[];
 }
 
 /** The shared document around a page: CSP, stylesheet, navigation, refresh toggle, footer. */
 export function renderPage(frame: PageFrame): string {
   const refresh = frame.refreshSeconds > 0;
-  const scripts = [LOCAL_TIME_SCRIPT, ...(refresh ? [RELOAD_SCRIPT] : []), ...(frame.scripts ?? [])];
+  const { localTime, reload } = frame.assets;
+  // the policy hashes exactly these texts, and exactly these are inlined below
+  const scripts = [localTime, ...(refresh ? [reload] : []), ...(frame.scripts ?? [])];
   const link = (target: string, text: string): string =>
     target === frame.page
       ? `<a${attr("href", relativeUrl(frame.page, target))} aria-current="page">${escapeHtml(text)}</a>`

@@ -2,19 +2,19 @@ import type { DashboardCharts, History } from "../model.js";
 import { renderAgentPage } from "./agent-page.js";
 import { renderAlertsPage } from "./alerts-page.js";
 import { chartsFor, renderIndexPage } from "./index-page.js";
-import type { PageOptions } from "./layout.js";
-import { agentPagePath, ALERTS_PAGE, INDEX_PAGE } from "./pages.js";
+import type { PageContext } from "./layout.js";
+import { agentPagePath, ALERTS_PAGE, INDEX_PAGE, STYLE_FILE } from "./pages.js";
 import { FAVICON_FILE, FAVICON_SVG } from "./favicon.js";
-import { STYLE_CSS, STYLE_FILE } from "./style.js";
 
 /** Every file of the dashboard's pages: path relative to the output folder → content. */
 export function renderDashboardPages(
   history: History,
   charts: DashboardCharts,
-  options: PageOptions,
+  options: PageContext,
 ): Map<string, string> {
   const files = new Map<string, string>();
-  files.set(STYLE_FILE, STYLE_CSS);
+  // the built stylesheet as it is, so that style.css is byte for byte what npm run build made
+  files.set(STYLE_FILE, options.assets.css);
   files.set(FAVICON_FILE, FAVICON_SVG);
   files.set(INDEX_PAGE, renderIndexPage(history, charts, options));
   files.set(ALERTS_PAGE, renderAlertsPage(history, options));

@@ -6,7 +6,6 @@ import { dirname, join, posix } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listReferencedFiles } from "./html.js";
 import { agentPagePath } from "./pages.js";
-import { REFRESH_STORAGE_KEY } from "./reload-script.js";
 import {
   buildCharts,
   buildHistory,
@@ -17,6 +16,9 @@ import {
   GENERATED_AT,
 } from "./test-history.js";
 import { writeDashboardPages } from "./write-pages.js";
+
+/** browser/reload.ts's localStorage key, shared by every page. */
+const REFRESH_STORAGE_KEY = "hostwatch.autoRefresh";
 
 let out: string;
 let written: string[];

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { DashboardCharts, History } from "../model.js";
+import { loadDashboardAssets, type DashboardAssets } from "./assets.js";
 import { renderDashboardPages } from "./render-pages.js";
 
 export interface DashboardPageOptions {
@@ -9,6 +10,8 @@ export interface DashboardPageOptions {
   generatedAt?: Date | number;
   /** Auto-refresh period of every page in seconds; 0 turns auto-refresh and its toggle off [60]. */
   refreshSeconds?: number;
+  /** The stylesheet and scripts [the built ones, read by loadDashboardAssets]. */
+  assets?: DashboardAssets;
 }
 
 export const DEFAULT_REFRESH_SECONDS = 60;
@@ -43,6 +46,7 @@ export async function writeDashboardPages(
   const files = renderDashboardPages(history, charts, {
     generatedAt: options.generatedAt === undefined ? Date.now() : Number(options.generatedAt),
     refreshSeconds: Math.round(refreshSeconds),
+    assets: options.assets ?? (await loadDashboardAssets()),
   });
   const folders = new Set([...files.keys()].map((file) => dirname(join(outputDir, file))));
   for (const folder of folders) await mkdir(folder, { recursive: true });

@@ -1,0 +1,118 @@
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ASSET_FILES, builtAssetsDir, loadDashboardAssets, type DashboardAssets } from "./assets.js";
+import { buildCharts, buildHistory, GENERATED_AT } from "./test-history.js";
+import { writeDashboardPages } from "./write-pages.js";
+
+/** Distinct texts, so that a page inlining the wrong one shows. */
+const FAKE: DashboardAssets = {
+  css: "body { color: red; }\n",
+  localTime: '"use strict";\nvoid "local time";\n',
+  reload: '"use strict";\nvoid "reload";\n',
+  alertsFilter: '"use strict";\nvoid "alerts filter";\n',
+};
+
+let dir: string;
+/** The temp folder as the URL loadDashboardAssets takes (trailing "/"). */
+const dirUrl = (): URL => pathToFileURL(`${dir}/`);
+
+async function writeAssets(assets: DashboardAssets): Promise<void> {
+  for (const key of Object.keys(ASSET_FILES) as (keyof DashboardAssets)[]) {
+    const file = join(dir, ASSET_FILES[key]);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, assets[key], "utf8");
+  }
+}
+
+const inlineScripts = (html: string): string[] =>
+  [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
+
+const policyOf = (html: string): string =>
+  (/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1] ?? "").replace(
+    /&#39;/g,
+    "'",
+  );
+
+const sha256 = (text: string): string =>
+  `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "hostwatch-assets-"));
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("loadDashboardAssets", () => {
+  it("reads each built file's text as it is", async () => {
+    await writeAssets(FAKE);
+    expect(await loadDashboardAssets(dirUrl())).toEqual(FAKE);
+  });
+
+  it.each(Object.values(ASSET_FILES))("names the missing %s and how to build it", async (missing) => {
+    await writeAssets(FAKE);
+    await unlink(join(dir, missing));
+    const failure = loadDashboardAssets(dirUrl());
+    await expect(failure).rejects.toThrow(`${join(dir, missing)} is missing`);
+    await expect(failure).rejects.toThrow(/npm run build/);
+  });
+
+  it("names the folder when the whole build output is missing", async () => {
+    const nowhere = pathToFileURL(join(dir, "no-dist", "/"));
+    await expect(loadDashboardAssets(nowhere)).rejects.toThrow(join(dir, "no-dist", ASSET_FILES.css));
+  });
+
+  it("refuses a script that would break out of its inline <script> element", async () => {
+    for (const bad of ["x = '</script><b>';", "x = '<!-- y';", "x = '</SCRIPT >';"]) {
+      await writeAssets({ ...FAKE, reload: bad });
+      await expect(loadDashboardAssets(dirUrl())).rejects.toThrow(/reload\.js contains .* cannot be inlined/);
+    }
+  });
+});
+
+describe("builtAssetsDir", () => {
+  it("is the module's own folder in dist, and the mirror folder under dist/ from the source", () => {
+    expect(builtAssetsDir("file:///app/dist/visualize/src/dashboard/assets.js").href).toBe(
+      "file:///app/dist/visualize/src/dashboard/",
+    );
+    expect(builtAssetsDir("file:///repo/visualize/src/dashboard/assets.ts").href).toBe(
+      "file:///repo/dist/visualize/src/dashboard/",
+    );
+  });
+});
+
+describe("writeDashboardPages with given assets", () => {
+  it("writes the stylesheet as style.css and inlines exactly the scripts the policy hashes", async () => {
+    await writeDashboardPages(dir, buildHistory(), buildCharts(), {
+      generatedAt: GENERATED_AT,
+      assets: FAKE,
+    });
+    expect(await readFile(join(dir, "style.css"), "utf8")).toBe(FAKE.css);
+    const index = await readFile(join(dir, "index.html"), "utf8");
+    expect(inlineScripts(index)).toEqual([FAKE.localTime, FAKE.reload]);
+    const alerts = await readFile(join(dir, "alerts.html"), "utf8");
+    expect(inlineScripts(alerts)).toEqual([FAKE.localTime, FAKE.reload, FAKE.alertsFilter]);
+    for (const html of [index, alerts]) {
+      const scriptSrc = policyOf(html)
+        .split("; ")
+        .find((d) => d.startsWith("script-src "));
+      expect(scriptSrc).toBe(`script-src ${inlineScripts(html).map(sha256).join(" ")}`);
+    }
+  });
+
+  it("inlines no reload script when auto-refresh is off", async () => {
+    await writeDashboardPages(dir, buildHistory(), buildCharts(), {
+      generatedAt: GENERATED_AT,
+      refreshSeconds: 0,
+      assets: FAKE,
+    });
+    const index = await readFile(join(dir, "index.html"), "utf8");
+    expect(inlineScripts(index)).toEqual([FAKE.localTime]);
+    expect(policyOf(index)).toContain(`script-src ${sha256(FAKE.localTime)};`);
+  });
+});
