@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { agentInfo, osReleaseName, packageVersion, readStaticFacts } from "./agent-info.js";
 
@@ -20,5 +21,13 @@ describe("agent info", () => {
     expect(info.uptime_s).toBeGreaterThan(0);
     expect(Date.parse(info.boot_time)).toBeLessThan(Date.now());
     expect(packageVersion()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("reports the version in the root package.json", () => {
+    const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    };
+    expect(packageVersion()).toBe(pkg.version);
+    expect(packageVersion()).toBe(packageVersion());
   });
 });

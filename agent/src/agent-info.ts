@@ -74,19 +74,23 @@ function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T | undefi
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-let cachedVersion: string | undefined;
+// Read once, when the module loads: the file does not change while the agent runs.
+const PACKAGE_VERSION = findPackageVersion();
 
 /** The version in our package.json, found upwards from this file (src/ in tests, dist/ when built). */
 export function packageVersion(): string {
-  if (cachedVersion !== undefined) return cachedVersion;
+  return PACKAGE_VERSION;
+}
+
+function findPackageVersion(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const file = path.join(dir, "package.json");
     if (existsSync(file)) {
       const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
-      if (pkg.name === "hostwatch" && pkg.version !== undefined) return (cachedVersion = pkg.version);
+      if (pkg.name === "hostwatch" && pkg.version !== undefined) return pkg.version;
     }
     dir = path.dirname(dir);
   }
-  return (cachedVersion = "0.0.0");
+  return "0.0.0";
 }

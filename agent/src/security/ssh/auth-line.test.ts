@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { authLogLines } from "../../../test/fixtures/auth-logs/auth-logs.js";
-import { normalizeIp, parseAuthLine, parseSshdMessage } from "./auth-line.js";
+import { AuthLineParser, normalizeIp, parseAuthLine, parseSshdMessage } from "./auth-line.js";
 import type { AuthEvent } from "./auth-line.js";
 
 const NOW = new Date(2026, 10, 22, 7, 0, 0);
@@ -236,5 +236,67 @@ describe("fixtures", () => {
   it("OpenSSH 9.8 sshd-session / sshd-auth lines", () => {
     const events = fixtureEvents("openssh98-auth.log", NOW);
     expect(events.map((e) => e.pid)).toEqual([3310, 3310, 3310, 3310, 3322, 3322, 3322, 3330]);
+  });
+});
+
+describe("AuthLineParser", () => {
+  const msg = "sshd[7]: Failed password for root from 203.0.113.5 port 1 ssh2";
+  const FIXTURES = [
+    "debian-auth.log",
+    "debian12-rfc3339-auth.log",
+    "rhel-secure",
+    "ipv6-auth.log",
+    "openssh98-auth.log",
+    "year-rollover-auth.log",
+  ];
+
+  it.each(FIXTURES)("parses %s as a stream as it does line by line", (name) => {
+    for (const now of [NOW, new Date(2027, 0, 1, 0, 1, 0)]) {
+      const parser = new AuthLineParser();
+      const lines = authLogLines(name);
+      expect(lines.map((l) => parser.parse(l, now))).toEqual(lines.map((l) => parseAuthLine(l, now)));
+    }
+  });
+
+  it("does not carry a cached minute over into another year", () => {
+    const parser = new AuthLineParser();
+    const line = `Jan  1 00:00:05 h ${msg}`;
+    expect(parser.parse(line, NOW)?.time).toBe(new Date(2026, 0, 1, 0, 0, 5).getTime());
+    expect(parser.parse(line, new Date(2027, 0, 1, 0, 1, 0))?.time).toBe(
+      new Date(2027, 0, 1, 0, 0, 5).getTime(),
+    );
+  });
+
+  it("keeps its caches to itself", () => {
+    const a = new AuthLineParser();
+    const b = new AuthLineParser();
+    expect(a.parse(`Nov 22 06:21:10 h ${msg}`, NOW)?.time).toBe(T);
+    expect(b.parse(`Nov 22 06:22:10 h ${msg}`, NOW)?.time).toBe(T + 60_000);
+    expect(a.parse(`Nov 22 06:21:11 h ${msg}`, NOW)?.time).toBe(T + 1000);
+  });
+
+  it("stays right and bounded over many more addresses than it remembers", () => {
+    const parser = new AuthLineParser();
+    const ipAt = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    const ips = Array.from({ length: 6000 }, (_, i) => ipAt(i));
+    for (let pass = 0; pass < 2; pass++) {
+      const parsed = ips.map(
+        (ip) => parser.parseMessage(`Failed password for root from ${ip} port 1 ssh2`, 1, 1)?.ip,
+      );
+      expect(parsed).toEqual(ips);
+    }
+    expect(parser.parseMessage("Invalid user x from ::FFFF:203.0.113.50 port 1", 1, 1)?.ip).toBe(
+      "203.0.113.50",
+    );
+    expect(parser.parseMessage("Invalid user x from 999.1.1.1 port 1", 1, 1)).toBeNull();
+    const cache = (parser as unknown as { ips: Map<string, unknown> }).ips;
+    expect(cache.size).toBeGreaterThan(0);
+    expect(cache.size).toBeLessThanOrEqual(4096);
+  });
+
+  it("parseMessage parses as parseSshdMessage does", () => {
+    const message = "message repeated 3 times: [ Failed password for root from 203.0.113.9 port 60022 ssh2]";
+    expect(new AuthLineParser().parseMessage(message, 42, 9)).toEqual(parseSshdMessage(message, 42, 9));
+    expect(parseSshdMessage(message, 42, 9)).toMatchObject({ ip: "203.0.113.9", repeat: 3 });
   });
 });

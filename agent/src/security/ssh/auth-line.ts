@@ -47,16 +47,77 @@ const CLOSED_PREAUTH =
   /^(?:Connection (?:closed|reset) by|Disconnected from) (?:authenticating|invalid) user (\S*) (\S+) port \d+ \[preauth\]/;
 const REPEATED = /^message repeated (\d+) times: \[ ?(.*?) ?\]$/;
 
-/** Parses one auth.log / secure line; null unless it is an sshd line about a failed login. */
+/** Addresses an AuthLineParser remembers before it starts afresh. */
+const IP_CACHE_MAX = 4096;
+
+type IpOf = (raw: string) => string | null;
+
+/**
+ * Parses a stream of auth lines. It keeps two caches for speed, so whoever reads a stream (the
+ * SSH check, the journald source) owns one parser; parseAuthLine is for a single line.
+ */
+export class AuthLineParser {
+  // net.isIP is a large part of a line's cost and attacks come in bursts from few addresses.
+  private readonly ips = new Map<string, string | null>();
+  private readonly ipOf: IpOf = (raw) => this.cachedIp(raw);
+  // Building a local Date is the costly part of a line: lines come in bursts of the same
+  // minute, so cache the minute's epoch in now's year (DST changes fall on minute boundaries).
+  private cachedMinute = "";
+  private cachedYear = 0;
+  private cachedMinuteMs = 0;
+
+  /** Parses one auth.log / secure line; null unless it is an sshd line about a failed login. */
+  parse(line: string, now: Date): AuthEvent | null {
+    if (!line.includes("sshd")) return null;
+    const m = HEADER.exec(line);
+    if (m === null) return null;
+    const message = line.slice(m[0].length);
+    if (!mayBeFailure(message)) return null;
+    const time = m[1] !== undefined ? this.syslogTime(line, m, now) : rfc3339Time(m);
+    if (time === null) return null;
+    return sshdMessage(message, time, m[14] !== undefined ? Number(m[14]) : null, this.ipOf);
+  }
+
+  /** Parses the message part of an sshd log entry (after "sshd[pid]: "), e.g. from journald. */
+  parseMessage(message: string, time: number, pid: number | null): AuthEvent | null {
+    return sshdMessage(message, time, pid, this.ipOf);
+  }
+
+  /** normalizeIp, remembered. */
+  private cachedIp(raw: string): string | null {
+    let ip = this.ips.get(raw);
+    if (ip === undefined) {
+      // Bounded: a parser lives as long as its check (the agent's life), and a scan from many
+      // addresses (or junk in the address field) would grow it without end. Clearing costs
+      // one isIP per address that is still attacking; the next burst refills it.
+      if (this.ips.size >= IP_CACHE_MAX) this.ips.clear();
+      ip = normalizeIp(raw);
+      this.ips.set(raw, ip);
+    }
+    return ip;
+  }
+
+  /** Year-less syslog time, in local time: now's year, or the previous one if that is > 1 day ahead. */
+  private syslogTime(line: string, m: RegExpExecArray, now: Date): number | null {
+    const minute = line.slice(0, 12); // "Nov 22 06:21"
+    const year = now.getFullYear();
+    if (minute !== this.cachedMinute || year !== this.cachedYear) {
+      const base = localMinute(year, m);
+      if (base === null) return null;
+      this.cachedMinute = minute;
+      this.cachedYear = year;
+      this.cachedMinuteMs = base;
+    }
+    const time = this.cachedMinuteMs + Number(m[5]) * 1000;
+    if (time <= now.getTime() + DAY_MS) return time;
+    const previous = localMinute(year - 1, m);
+    return previous === null ? null : previous + Number(m[5]) * 1000;
+  }
+}
+
+/** Parses one line on its own (no caches kept); a stream of lines should own an AuthLineParser. */
 export function parseAuthLine(line: string, now: Date): AuthEvent | null {
-  if (!line.includes("sshd")) return null;
-  const m = HEADER.exec(line);
-  if (m === null) return null;
-  const message = line.slice(m[0].length);
-  if (!mayBeFailure(message)) return null;
-  const time = m[1] !== undefined ? syslogTime(line, m, now) : rfc3339Time(m);
-  if (time === null) return null;
-  return parseSshdMessage(message, time, m[14] !== undefined ? Number(m[14]) : null);
+  return new AuthLineParser().parse(line, now);
 }
 
 function mayBeFailure(message: string): boolean {
@@ -76,39 +137,43 @@ function mayBeFailure(message: string): boolean {
 
 /** Parses the message part of an sshd log entry (after "sshd[pid]: "), from a file or journald. */
 export function parseSshdMessage(message: string, time: number, pid: number | null): AuthEvent | null {
+  return sshdMessage(message, time, pid, normalizeIp);
+}
+
+function sshdMessage(message: string, time: number, pid: number | null, ipOf: IpOf): AuthEvent | null {
   let m: RegExpExecArray | null;
   switch (message.charCodeAt(0)) {
     case 70: // F
       m = FAILED.exec(message);
-      return m === null ? null : event(time, m[3], m[2], "failed", pid);
+      return m === null ? null : event(time, m[3], m[2], "failed", pid, ipOf);
     case 73: // I
       m = INVALID_USER.exec(message);
-      return m === null ? null : event(time, m[2], m[1], "invalid_user", pid);
+      return m === null ? null : event(time, m[2], m[1], "invalid_user", pid, ipOf);
     case 112: {
       // p: pam_*(sshd:auth)
       if (!PAM_FAILURE.test(message)) return null;
       const rhost = RHOST.exec(message);
       if (rhost === null) return null;
-      return event(time, rhost[1], PAM_USER.exec(message)?.[1] ?? null, "pam_failure", pid);
+      return event(time, rhost[1], PAM_USER.exec(message)?.[1] ?? null, "pam_failure", pid, ipOf);
     }
     case 101: // e
     case 109: // m
       m = MAX_ATTEMPTS.exec(message);
-      if (m !== null) return event(time, m[3], m[2], "max_attempts", pid);
-      return repeated(message, time, pid);
+      if (m !== null) return event(time, m[3], m[2], "max_attempts", pid, ipOf);
+      return repeated(message, time, pid, ipOf);
     case 67: // C
     case 68: // D
       m = CLOSED_PREAUTH.exec(message);
-      return m === null ? null : event(time, m[2], m[1], "closed_preauth", pid);
+      return m === null ? null : event(time, m[2], m[1], "closed_preauth", pid, ipOf);
     default:
       return null;
   }
 }
 
-function repeated(message: string, time: number, pid: number | null): AuthEvent | null {
+function repeated(message: string, time: number, pid: number | null, ipOf: IpOf): AuthEvent | null {
   const m = REPEATED.exec(message);
   if (m === null || m[2] === undefined) return null;
-  const inner = parseSshdMessage(m[2], time, pid);
+  const inner = sshdMessage(m[2], time, pid, ipOf);
   if (inner === null) return null;
   inner.repeat = Number(m[1]);
   return inner;
@@ -120,56 +185,21 @@ function event(
   user: string | undefined | null,
   kind: AuthEventKind,
   pid: number | null,
+  ipOf: IpOf,
 ): AuthEvent | null {
-  const ip = normalizeIp(rawIp ?? "");
+  const ip = ipOf(rawIp ?? "");
   if (ip === null) return null;
   return { time, ip, user: user ?? null, kind, pid };
 }
 
-// net.isIP is a large part of a line's cost and attacks come in bursts from few addresses.
-const ipCache = new Map<string, string | null>();
-
 /** Validates an address and folds IPv4-mapped IPv6 (::ffff:1.2.3.4) to plain IPv4. */
 export function normalizeIp(raw: string): string | null {
-  let ip = ipCache.get(raw);
-  if (ip === undefined) {
-    if (ipCache.size >= 4096) ipCache.clear();
-    ip = validateIp(raw);
-    ipCache.set(raw, ip);
-  }
-  return ip;
-}
-
-function validateIp(raw: string): string | null {
   const version = isIP(raw);
   if (version === 4) return raw;
   if (version !== 6) return null;
   const ip = raw.toLowerCase();
   if (ip.startsWith("::ffff:") && isIPv4(ip.slice(7))) return ip.slice(7);
   return ip;
-}
-
-// Building a local Date is the costly part of a line: lines come in bursts of the same
-// minute, so cache the minute's epoch in now's year (DST changes fall on minute boundaries).
-let cachedMinute = "";
-let cachedYear = 0;
-let cachedMinuteMs = 0;
-
-/** Year-less syslog time, in local time: now's year, or the previous one if that is > 1 day ahead. */
-function syslogTime(line: string, m: RegExpExecArray, now: Date): number | null {
-  const minute = line.slice(0, 12); // "Nov 22 06:21"
-  const year = now.getFullYear();
-  if (minute !== cachedMinute || year !== cachedYear) {
-    const base = localMinute(year, m);
-    if (base === null) return null;
-    cachedMinute = minute;
-    cachedYear = year;
-    cachedMinuteMs = base;
-  }
-  const time = cachedMinuteMs + Number(m[5]) * 1000;
-  if (time <= now.getTime() + DAY_MS) return time;
-  const previous = localMinute(year - 1, m);
-  return previous === null ? null : previous + Number(m[5]) * 1000;
 }
 
 function localMinute(year: number, m: RegExpExecArray): number | null {

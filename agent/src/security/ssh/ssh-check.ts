@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import type { SecurityCheck, SshFailedLogins, SshSource } from "../../../../common/src/contract/protocol.js";
 import type { CheckResult } from "../check-result.js";
-import { parseAuthLine } from "./auth-line.js";
+import { AuthLineParser } from "./auth-line.js";
 import { FailureWindow } from "./failure-window.js";
 import { JournaldSource, findJournalctl } from "./journald-source.js";
 import { LogFollower } from "./log-follower.js";
@@ -36,6 +36,7 @@ export class SshBruteForceCheck {
   private readonly options: SshBruteForceOptions;
   private readonly now: () => number;
   private readonly window: FailureWindow;
+  private readonly parser = new AuthLineParser();
   private follower: LogFollower | null = null;
   private journald: JournaldSource | null = null;
   private journalctl: string | null | undefined;
@@ -105,7 +106,7 @@ export class SshBruteForceCheck {
     }
     const nowDate = new Date(now);
     for (const line of lines) {
-      const event = parseAuthLine(line, nowDate);
+      const event = this.parser.parse(line, nowDate);
       if (event !== null) this.window.add(event);
     }
     return { name: SSH_CHECK_NAME, available: true, detail: `reading ${follower.path}` };
