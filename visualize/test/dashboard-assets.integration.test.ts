@@ -1,42 +1,52 @@
 /**
  * The dashboard's stylesheet and browser scripts through the built CLI: what a run writes and
  * inlines is byte for byte what npm run build made of visualize/src/dashboard/assets and browser,
- * and each page's Content-Security-Policy allows exactly the scripts it inlines.
+ * each page's Content-Security-Policy allows exactly the scripts it inlines, and a build missing
+ * one of them fails before the run reads, draws or writes anything.
  */
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ASSET_FILES } from "../src/dashboard/index.js";
 import { writeSyntheticSetup } from "../src/demo/synthetic-file-store.js";
 import { SyntheticHistory } from "../src/demo/synthetic-history.js";
-import { htmlPages, REPO_ROOT, runVisualize } from "./run-visualize.js";
+import { htmlPages, REPO_ROOT, runVisualize, type VisualizeRun } from "./run-visualize.js";
 
 const BUILT = path.join(REPO_ROOT, "dist/visualize/src/dashboard");
+const SOURCE = path.join(REPO_ROOT, "visualize/src/dashboard");
 const built = (file: string): string => readFileSync(path.join(BUILT, file), "utf8");
+const source = (file: string): string => readFileSync(path.join(SOURCE, file), "utf8");
 const HOUR = 3_600_000;
 const to = Date.UTC(2026, 10, 20, 12, 0, 0);
 
 let work: string;
+let configFile: string;
 let out: string;
+
+/** The arguments of a run over the synthetic history into `outputDir`. */
+const runArgs = (outputDir: string): string[] => [
+  "--config",
+  configFile,
+  "--output-dir",
+  outputDir,
+  "--hours",
+  "2",
+  "--until",
+  new Date(to).toISOString(),
+];
 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "hostwatch-assets-cli-"));
   const history = new SyntheticHistory({ agents: 3, from: to - 2 * HOUR, to, intervalMs: 60_000 });
-  const { configFile } = await writeSyntheticSetup(history, work, {
+  ({ configFile } = await writeSyntheticSetup(history, work, {
     thresholds: { cpu_usage: { warning: 80, critical: 95 } },
-  });
+  }));
   out = path.join(work, "dashboard");
-  const run = await runVisualize([
-    "--config",
-    configFile,
-    "--output-dir",
-    out,
-    "--hours",
-    "2",
-    "--until",
-    new Date(to).toISOString(),
-  ]);
+  const run = await runVisualize(runArgs(out));
   expect(run.code, run.stderr).toBe(0);
 });
 
@@ -65,12 +75,23 @@ const sha256 = (text: string): string =>
   `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 
 describe("the built dashboard assets in a CLI run", () => {
-  it("writes style.css as the built stylesheet, which is the source stylesheet", () => {
-    const css = built("assets/dashboard.css");
-    expect(read("style.css")).toBe(css);
-    expect(css).toBe(
-      readFileSync(path.join(REPO_ROOT, "visualize/src/dashboard/assets/dashboard.css"), "utf8"),
-    );
+  it("lists every stylesheet file of the source in the order style.css joins them", () => {
+    const sources = readdirSync(path.join(SOURCE, "assets")).filter((file) => file.endsWith(".css"));
+    expect([...ASSET_FILES.css].sort()).toEqual(sources.map((file) => `assets/${file}`).sort());
+  });
+
+  it("writes style.css as the built stylesheet files joined in that order, each the source file", () => {
+    const css = read("style.css");
+    expect(css).toBe(ASSET_FILES.css.map(built).join(""));
+    expect(css).toBe(ASSET_FILES.css.map(source).join(""));
+    let from = 0;
+    for (const file of ASSET_FILES.css) {
+      expect(built(file), file).toBe(source(file));
+      const at = css.indexOf(source(file), from);
+      expect(at, `${file} in style.css after the files before it`).toBe(from);
+      from += source(file).length;
+    }
+    expect(from).toBe(css.length);
   });
 
   it("inlines on each page exactly the compiled browser scripts", () => {
@@ -103,4 +124,45 @@ describe("the built dashboard assets in a CLI run", () => {
       expect(html).not.toMatch(/unsafe-inline|unsafe-eval|<script\s+src|\sstyle="/);
     }
   });
+});
+
+/**
+ * Runs a copy of the built CLI whose dist lacks `missing` (a path in ASSET_FILES): the copy gets
+ * the repository's package.json ("type": "module") and node_modules beside it, as an install has.
+ */
+async function runWithout(missing: string, outputDir: string): Promise<VisualizeRun> {
+  const install = path.join(work, "install");
+  rmSync(install, { recursive: true, force: true });
+  cpSync(path.join(REPO_ROOT, "dist"), path.join(install, "dist"), { recursive: true });
+  cpSync(path.join(REPO_ROOT, "package.json"), path.join(install, "package.json"));
+  symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(install, "node_modules"), "dir");
+  const gone = path.join(install, "dist/visualize/src/dashboard", missing);
+  rmSync(gone);
+  const main = path.join(install, "dist/visualize/src/main.js");
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [main, ...runArgs(outputDir)], {
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as VisualizeRun;
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe("a build missing a dashboard asset", () => {
+  it.each([ASSET_FILES.css[2]!, ASSET_FILES.alertsFilter])(
+    "without %s, fails at once naming it and writes nothing",
+    async (missing) => {
+      const outputDir = path.join(work, "not-written", "dashboard");
+      const run = await runWithout(missing, outputDir);
+      expect(run.code).not.toBe(0);
+      const file = path.join(work, "install/dist/visualize/src/dashboard", missing);
+      expect(run.stderr).toContain(`hostwatch-visualize: the dashboard's built asset ${file} is missing`);
+      expect(run.stderr).toContain('run "npm run build"');
+      // nothing read, drawn or written first: no progress lines, no output folder
+      expect(run.stderr).not.toMatch(/^(read|drew|wrote) /m);
+      expect(existsSync(path.join(work, "not-written"))).toBe(false);
+    },
+  );
 });

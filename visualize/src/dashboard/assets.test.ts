@@ -16,16 +16,28 @@ const FAKE: DashboardAssets = {
   alertsFilter: '"use strict";\nvoid "alerts filter";\n',
 };
 
+/** A distinct text for each stylesheet file, by its place in ASSET_FILES.css. */
+const cssPart = (file: string, i: number): string => `/* ${file} */\n.part-${i} { order: ${i}; }\n`;
+
 let dir: string;
 /** The temp folder as the URL loadDashboardAssets takes (trailing "/"). */
 const dirUrl = (): URL => pathToFileURL(`${dir}/`);
 
-async function writeAssets(assets: DashboardAssets): Promise<void> {
-  for (const key of Object.keys(ASSET_FILES) as (keyof DashboardAssets)[]) {
-    const file = join(dir, ASSET_FILES[key]);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, assets[key], "utf8");
-  }
+/** Every file the loader reads, relative to its folder. */
+const ALL_FILES = [...ASSET_FILES.css, ASSET_FILES.localTime, ASSET_FILES.reload, ASSET_FILES.alertsFilter];
+
+async function writeFileIn(relative: string, text: string): Promise<void> {
+  const file = join(dir, relative);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, text, "utf8");
+}
+
+/** Writes a built folder: each stylesheet file its cssPart, each script as given. */
+async function writeAssets(scripts: Omit<DashboardAssets, "css"> = FAKE): Promise<void> {
+  for (const [i, file] of ASSET_FILES.css.entries()) await writeFileIn(file, cssPart(file, i));
+  await writeFileIn(ASSET_FILES.localTime, scripts.localTime);
+  await writeFileIn(ASSET_FILES.reload, scripts.reload);
+  await writeFileIn(ASSET_FILES.alertsFilter, scripts.alertsFilter);
 }
 
 const inlineScripts = (html: string): string[] =>
@@ -49,22 +61,55 @@ afterEach(async () => {
 });
 
 describe("loadDashboardAssets", () => {
-  it("reads each built file's text as it is", async () => {
-    await writeAssets(FAKE);
-    expect(await loadDashboardAssets(dirUrl())).toEqual(FAKE);
+  it("reads each built script's text as it is, and the stylesheet files joined in their order", async () => {
+    await writeAssets();
+    expect(await loadDashboardAssets(dirUrl())).toEqual({
+      ...FAKE,
+      css: ASSET_FILES.css.map(cssPart).join(""),
+    });
   });
 
-  it.each(Object.values(ASSET_FILES))("names the missing %s and how to build it", async (missing) => {
-    await writeAssets(FAKE);
+  it("joins the stylesheet files byte for byte: nothing added, trimmed or re-encoded", async () => {
+    await writeAssets();
+    // no final newline, non-ASCII text and CRLF line ends, an empty file, leading blank lines
+    const odd = ["a{}", "/* é */\r\nb{}\r\n", "", "\n\nc{}", "d{}\n"];
+    expect(odd).toHaveLength(ASSET_FILES.css.length);
+    for (const [i, file] of ASSET_FILES.css.entries()) await writeFileIn(file, odd[i]!);
+    expect((await loadDashboardAssets(dirUrl())).css).toBe(odd.join(""));
+  });
+
+  it("splits the stylesheet into base, layout, tables, charts and page-specific parts, in that order", () => {
+    expect(ASSET_FILES.css).toEqual([
+      "assets/base.css",
+      "assets/layout.css",
+      "assets/tables.css",
+      "assets/charts.css",
+      "assets/pages.css",
+    ]);
+  });
+
+  it.each(ALL_FILES)("names the missing %s and how to build it", async (missing) => {
+    await writeAssets();
     await unlink(join(dir, missing));
     const failure = loadDashboardAssets(dirUrl());
     await expect(failure).rejects.toThrow(`${join(dir, missing)} is missing`);
     await expect(failure).rejects.toThrow(/npm run build/);
   });
 
-  it("names the folder when the whole build output is missing", async () => {
+  it("names the first file when the whole build output is missing", async () => {
     const nowhere = pathToFileURL(join(dir, "no-dist", "/"));
-    await expect(loadDashboardAssets(nowhere)).rejects.toThrow(join(dir, "no-dist", ASSET_FILES.css));
+    await expect(loadDashboardAssets(nowhere)).rejects.toThrow(
+      `${join(dir, "no-dist", ASSET_FILES.css[0]!)} is missing`,
+    );
+  });
+
+  it("names the first missing file in the order of ASSET_FILES when several are", async () => {
+    await writeAssets();
+    await unlink(join(dir, ASSET_FILES.reload));
+    await unlink(join(dir, ASSET_FILES.css.at(-1)!));
+    await expect(loadDashboardAssets(dirUrl())).rejects.toThrow(
+      `${join(dir, ASSET_FILES.css.at(-1)!)} is missing`,
+    );
   });
 
   it("refuses a script that would break out of its inline <script> element", async () => {
@@ -72,6 +117,12 @@ describe("loadDashboardAssets", () => {
       await writeAssets({ ...FAKE, reload: bad });
       await expect(loadDashboardAssets(dirUrl())).rejects.toThrow(/reload\.js contains .* cannot be inlined/);
     }
+  });
+
+  it("does not check the stylesheet as a script (a CSS comment may hold any text)", async () => {
+    await writeAssets();
+    await writeFileIn(ASSET_FILES.css[0]!, "/* </script> <!-- */\n");
+    expect((await loadDashboardAssets(dirUrl())).css).toMatch(/^\/\* <\/script> <!-- \*\/\n/);
   });
 });
 

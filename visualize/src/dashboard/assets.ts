@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
  * style.css and the text of each inline <script>, whose CSP hashes are computed from it.
  */
 export interface DashboardAssets {
-  /** assets/dashboard.css, written beside the pages as style.css. */
+  /** The files of ASSET_FILES.css concatenated in that order, written beside the pages as style.css. */
   css: string;
   /** browser/local-time.js: every page. */
   localTime: string;
@@ -16,9 +16,21 @@ export interface DashboardAssets {
   alertsFilter: string;
 }
 
-/** Where each asset lies in the built folder, relative to it. */
-export const ASSET_FILES: Readonly<Record<keyof DashboardAssets, string>> = {
-  css: "assets/dashboard.css",
+/**
+ * Where each asset lies in the built folder, relative to it. The stylesheet is split by job into
+ * several files (visualize/src/dashboard/assets/, each copied as it is by npm run build) that
+ * style.css joins byte for byte, nothing between them, in this order, so that the browser still
+ * makes one request. The order is the cascade's: a later file may refine an earlier one.
+ * - base.css: the colour themes (the custom properties the others use), reset, text, controls
+ * - layout.css: the page frame (top bar, auto-refresh toggle, footer) and summary cards
+ * - tables.css: tables and the status badges
+ * - charts.css: chart figures, the no-data note, sparklines
+ * - pages.css: an agent page's facts lists, the alerts page's filters
+ */
+export const ASSET_FILES: {
+  readonly [K in keyof DashboardAssets]: K extends "css" ? readonly string[] : string;
+} = {
+  css: ["assets/base.css", "assets/layout.css", "assets/tables.css", "assets/charts.css", "assets/pages.css"],
   localTime: "browser/local-time.js",
   reload: "browser/reload.js",
   alertsFilter: "browser/alerts-filter.js",
@@ -38,12 +50,13 @@ export function builtAssetsDir(moduleUrl: string = import.meta.url): URL {
 
 /**
  * Reads the built stylesheet and scripts from `dir` (a folder URL, with its trailing "/").
- * A missing file is a broken or missing build: the error names the file and the command that
- * makes it. Read on every generation, not kept in the module, so that a rebuild is picked up.
+ * A missing file is a broken or missing build: the error names the file (the first one missing,
+ * in the order of ASSET_FILES, when several are) and the command that makes it. Read on every
+ * generation, not kept in the module, so that a rebuild is picked up.
  */
 export async function loadDashboardAssets(dir: URL = builtAssetsDir()): Promise<DashboardAssets> {
-  const read = async (key: keyof DashboardAssets): Promise<string> => {
-    const file = fileURLToPath(new URL(ASSET_FILES[key], dir));
+  const read = async (relative: string): Promise<string> => {
+    const file = fileURLToPath(new URL(relative, dir));
     let text: string;
     try {
       text = await readFile(file, "utf8");
@@ -56,16 +69,23 @@ export async function loadDashboardAssets(dir: URL = builtAssetsDir()): Promise<
         { cause: error },
       );
     }
-    if (key !== "css") checkInlineScript(file, text);
+    if (relative.endsWith(".js")) checkInlineScript(file, text);
     return text;
   };
-  const [css, localTime, reload, alertsFilter] = await Promise.all([
-    read("css"),
-    read("localTime"),
-    read("reload"),
-    read("alertsFilter"),
-  ]);
-  return { css, localTime, reload, alertsFilter };
+  const files = [...ASSET_FILES.css, ASSET_FILES.localTime, ASSET_FILES.reload, ASSET_FILES.alertsFilter];
+  const texts = new Map<string, string>();
+  // all read at once; the first failure in that order is the one reported
+  for (const [i, result] of (await Promise.allSettled(files.map((file) => read(file)))).entries()) {
+    if (result.status === "rejected") throw result.reason;
+    texts.set(files[i]!, result.value);
+  }
+  const text = (file: string): string => texts.get(file)!;
+  return {
+    css: ASSET_FILES.css.map(text).join(""),
+    localTime: text(ASSET_FILES.localTime),
+    reload: text(ASSET_FILES.reload),
+    alertsFilter: text(ASSET_FILES.alertsFilter),
+  };
 }
 
 /**

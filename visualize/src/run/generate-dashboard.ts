@@ -6,7 +6,7 @@ import { threadCount } from "../workers/worker-pool.js";
 import { safeFileName } from "../charts/safe-file-name.js";
 import { createCsvWriter, type AgentCsvWriter } from "../csv/csv-writer.js";
 import { writeHistoryCsv } from "../csv/write-csv.js";
-import { writeDashboardPages } from "../dashboard/index.js";
+import { loadDashboardAssets, writeDashboardPages } from "../dashboard/index.js";
 import type { AgentCharts, AgentHistory, DashboardCharts, PlotKind } from "../model.js";
 import type { HistorySource } from "./history-source.js";
 import type { Progress } from "./progress.js";
@@ -40,6 +40,9 @@ export interface GenerateResult {
 export async function generateDashboard(options: GenerateOptions): Promise<GenerateResult> {
   const { source, outputDir, progress } = options;
   const timer = new PhaseTimer();
+  // the pages are written last, but a broken install (assets not built) fails here, before
+  // anything is read, drawn or written
+  const assets = await loadDashboardAssets();
   await mkdir(outputDir, { recursive: true });
 
   const reader = await source.open();
@@ -108,7 +111,7 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
   const dashboard: DashboardCharts = { agents: agentCharts, overview, csv: "data.csv" };
   await timer.time("write", async () => {
     await writeHistoryCsv(path.join(outputDir, dashboard.csv), history.agents);
-    await writeDashboardPages(outputDir, history, dashboard, { generatedAt: new Date() });
+    await writeDashboardPages(outputDir, history, dashboard, { generatedAt: new Date(), assets });
     await state.save();
   });
   return { agents: history.agents.length, drawn, samples, times: timer.times };
