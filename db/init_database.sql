@@ -74,6 +74,10 @@ CREATE TABLE IF NOT EXISTS samples (
   ssh_failed_total INT UNSIGNED NULL,
   uptime_s DOUBLE NULL,
   worst_disk_usage_percent DOUBLE NULL,
+  cpu_core_min_percent DOUBLE NULL,
+  cpu_core_max_percent DOUBLE NULL,
+  memory_cached_bytes BIGINT UNSIGNED NULL,
+  memory_buffers_bytes BIGINT UNSIGNED NULL,
   snapshot LONGTEXT NULL,
   PRIMARY KEY (ts, agent_id),
   KEY samples_agent_ts (agent_id, ts)
@@ -145,3 +149,5 @@ CREATE TABLE IF NOT EXISTS alerts (
   KEY alerts_agent_started (agent_id, started_at),
   KEY alerts_state (state)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin ROW_FORMAT=DYNAMIC;
+
+UPDATE samples SET security_issue_count = NULL WHERE security_status = 'unavailable';

@@ -7,7 +7,7 @@ import { createNotifiers } from "./alerts/create-notifiers.js";
 import { NotificationDispatcher } from "./alerts/notify/dispatcher.js";
 import { createStore } from "./create-store.js";
 import {
-  MysqlStore,
+  type MysqlStore,
   type Store,
   Spool,
   StorageWriter,
@@ -37,7 +37,7 @@ export async function createCollector(
   config: CollectorConfig,
   logger: Logger,
 ): Promise<RunningCollector & { start(): void; runOnce(): Promise<void> }> {
-  const store = createStore(config, logger);
+  const store = await createStore(config, logger);
   const spool = new Spool(config.paths.spoolDir, {
     onBadLine: (file, offset) => logger.error(`spool ${file}: damaged batch at byte ${offset} skipped`),
   });
@@ -116,9 +116,10 @@ export async function createCollector(
         config.health_interval * 1000,
       );
       healthTimer.unref();
-      if (store instanceof MysqlStore && config.storage.retention_days > 0) {
+      if (store.kind === "mysql" && config.storage.retention_days > 0) {
+        const mysql = store as MysqlStore;
         retentionTimer = setInterval(() => {
-          store.pruneOlderThan(config.storage.retention_days).catch((error: unknown) => {
+          mysql.pruneOlderThan(config.storage.retention_days).catch((error: unknown) => {
             logger.warn(`retention prune failed: ${String(error)}`);
           });
         }, 3_600_000);

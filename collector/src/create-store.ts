@@ -1,11 +1,12 @@
 import type { Logger } from "../../common/src/logging.js";
 import type { CollectorConfig } from "./config/load-config.js";
-import { FileStore, MysqlStore, type Store } from "./storage/index.js";
+import { FileStore, loadMysqlBackend, type Store } from "./storage/index.js";
 
 /** The configured store; its warnings (a fallback taken, a record dropped, a column added) go to the log. */
-export function createStore(config: CollectorConfig, logger: Logger): Store {
+export async function createStore(config: CollectorConfig, logger: Logger): Promise<Store> {
   const { storage, paths } = config;
   if (storage.type === "mysql") {
+    const { MysqlStore } = await loadMysqlBackend();
     return new MysqlStore({
       host: storage.mysql_host,
       port: storage.mysql_port,

@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAgentProcess, type AgentProcess } from "../../agent/test/run-agent.js";
-import { figuresOf, type SampleFigures } from "../src/storage/figures.js";
+import { SERIES_COLUMNS } from "../src/storage/columns.js";
 import type { PollEvent, PollSample } from "../src/storage/records.js";
+import { seriesRowOf, type SeriesBatch } from "../src/storage/series.js";
 import { FileHistoryReader } from "../src/storage/file/file-reader.js";
 import { startPythonAgent } from "./python-agent.js";
 import { runCollector, writeCollectorConfig } from "./run-collector.js";
@@ -24,7 +25,7 @@ describe("collector polling real agents into the file store", () => {
   let config: { file: string; dir: string };
   let samples: PollSample[];
   let events: PollEvent[];
-  let figures: SampleFigures[];
+  let series: SeriesBatch[];
   const CYCLES = 3;
 
   beforeAll(async () => {
@@ -60,13 +61,14 @@ describe("collector polling real agents into the file store", () => {
     samples = await collect(reader.samples(ALL_TIME));
     events = await collect(reader.events(ALL_TIME));
     await reader.close();
-    const figuresReader = new FileHistoryReader({
-      jsonFile: path.join(data, "metrics_data.jsonl"),
+    // no samples file: every series is read off the figures file
+    const seriesReader = new FileHistoryReader({
+      jsonFile: path.join(data, "no-samples", "metrics_data.jsonl"),
       figuresFile: path.join(data, "metrics_figures.jsonl"),
       eventsFile: path.join(data, "poll_events.jsonl"),
     });
-    figures = await collect(figuresReader.figures(ALL_TIME));
-    await figuresReader.close();
+    series = await collect(seriesReader.series(ALL_TIME));
+    await seriesReader.close();
   }, 60_000);
 
   afterAll(async () => {
@@ -88,15 +90,43 @@ describe("collector polling real agents into the file store", () => {
     expect(perAgent("ours-1")[0]?.snapshot.memory?.total_bytes).toBeGreaterThan(0);
   });
 
-  it("writes every sample's figures to metrics_figures.jsonl, as figuresOf gives them", () => {
-    const values = ({ sample: _, ...rest }: SampleFigures) => ({ ...rest });
-    const byAgent = (list: SampleFigures[]) =>
-      Object.fromEntries(
-        ["ours-1", "ours-2", "python"].map((a) => [a, list.filter((f) => f.agent === a).map(values)]),
+  it("writes every sample's series to metrics_figures.jsonl, as seriesRowOf gives them", () => {
+    const live = ["ours-1", "ours-2", "python"];
+    /** Per agent and sample: its time, each column's value, the usage of each mount it had a usage for. */
+    const rows = (batches: readonly SeriesBatch[]) =>
+      batches.flatMap((batch) =>
+        [...batch.t].map((time, i) => ({
+          agent: batch.agent,
+          time,
+          values: Object.fromEntries(SERIES_COLUMNS.map((c) => [c.name, batch.values[c.name]![i]])),
+          disks: new Map(
+            [...batch.disks].flatMap(([mount, usage]) => (Number.isNaN(usage[i]) ? [] : [[mount, usage[i]]])),
+          ),
+        })),
       );
-    expect(figures.every((f) => f.sample() === undefined)).toBe(true); // read from the figures file
-    expect(byAgent(figures)).toEqual(byAgent(samples.map(figuresOf)));
-    expect(figures).toHaveLength(3 * CYCLES);
+    const read = rows(series);
+    expect(read).toHaveLength(3 * CYCLES);
+    expect(new Set(read.map((row) => row.agent))).toEqual(new Set(live));
+    for (const agent of live) {
+      const ofAgent = read.filter((row) => row.agent === agent);
+      const written = samples.filter((s) => s.agent === agent).map(seriesRowOf);
+      expect(ofAgent).toEqual(
+        written.map((row) => ({
+          agent,
+          time: row.time,
+          values: Object.fromEntries(SERIES_COLUMNS.map((c, i) => [c.name, row.values[i]])),
+          disks: new Map(
+            row.mounts.flatMap((mount, d) =>
+              Number.isNaN(row.percents[d]) ? [] : [[mount, row.percents[d]]],
+            ),
+          ),
+        })),
+      );
+      expect(
+        ofAgent.some((row) => row.disks.size > 0),
+        agent,
+      ).toBe(true);
+    }
   });
 
   it("marks the dead and the hanging agent down, with the reason", () => {

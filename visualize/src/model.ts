@@ -1,6 +1,6 @@
 import type { NormalisedSnapshot } from "../../collector/src/polling/normalise/normalised-snapshot.js";
 import type { ResolvedRules } from "../../collector/src/alerts/evaluator/types.js";
-import type { AlertRecord, PollEvent } from "../../collector/src/storage/index.js";
+import { SERIES_COLUMNS, type AlertRecord, type PollEvent } from "../../collector/src/storage/index.js";
 
 /** What `--plot` can ask for. */
 export const PLOTS = ["cpu", "temperature", "load", "memory", "disk", "network", "security"] as const;
@@ -17,26 +17,31 @@ export interface AgentSeries {
   agent: string;
   /** Poll times, epoch ms, ascending, no duplicates. */
   t: Float64Array;
-  cpu: Float64Array;
-  /** Lowest and highest per-core usage; NaN when the agent did not send per-core figures. */
-  cpuCoreMin: Float64Array;
-  cpuCoreMax: Float64Array;
-  temperature: Float64Array;
-  load1: Float64Array;
-  load5: Float64Array;
-  load15: Float64Array;
-  memory: Float64Array;
-  swap: Float64Array;
+  /** Every series column of the storage catalog (SERIES_COLUMNS), by its name; see valuesOf. */
+  values: Record<string, Float64Array>;
   /** Usage % per mount point, in order of first appearance; NaN where the mount was absent. */
   disks: Map<string, Float64Array>;
-  rxBytesPerS: Float64Array;
-  txBytesPerS: Float64Array;
-  securityIssues: Float64Array;
-  sshFailed: Float64Array;
   /** The newest sample's full snapshot (latest values, brute-force sources, findings). */
   latest: NormalisedSnapshot | undefined;
   /** Number of CPUs from the newest sample that had it (per-core load thresholds). */
   cpuCount: number | undefined;
+}
+
+/** Every series column, `length` long: the given ones, NaN for the rest. */
+export function seriesValues(
+  length: number,
+  given: Readonly<Record<string, Float64Array>> = {},
+): Record<string, Float64Array> {
+  return Object.fromEntries(
+    SERIES_COLUMNS.map(({ name }) => [name, given[name] ?? new Float64Array(length).fill(Number.NaN)]),
+  );
+}
+
+/** A series column of the agent by its catalog name (columns.ts); a name that is none is a bug. */
+export function valuesOf(series: AgentSeries, name: string): Float64Array {
+  const values = series.values[name];
+  if (values === undefined) throw new Error(`no series column ${name}`);
+  return values;
 }
 
 /** Everything the renderer and the pages need about one agent. */

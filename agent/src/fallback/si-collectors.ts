@@ -40,6 +40,9 @@ export function createFallbackCollectors(): FamilyCollector[] {
           swap_total_bytes: mem.swaptotal,
           swap_used_bytes: mem.swapused,
           swap_percent: percent(mem.swapused, mem.swaptotal),
+          // systeminformation has only the whole slab, reclaimable or not
+          cached_bytes: mem.cached + mem.slab,
+          buffers_bytes: mem.buffers,
         },
       };
     }),

@@ -27,7 +27,18 @@ describe("memoryMetrics", () => {
       swap_total_bytes: 2097148 * 1024,
       swap_used_bytes: 524288 * 1024,
       swap_percent: 25,
+      // free(1)'s buff/cache: Cached + SReclaimable, and Buffers
+      cached_bytes: (16523180 + 1265300) * 1024,
+      buffers_bytes: 912344 * 1024,
     });
+  });
+
+  it("reports no page cache or buffers when the kernel lists none", () => {
+    const bare = new Map([
+      ["MemTotal", 1024 * 1024],
+      ["MemAvailable", 512 * 1024],
+    ]);
+    expect(memoryMetrics(bare)).toMatchObject({ cached_bytes: 0, buffers_bytes: 0 });
   });
 
   it("estimates available memory on kernels without MemAvailable", () => {

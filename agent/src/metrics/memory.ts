@@ -45,6 +45,9 @@ export function memoryMetrics(meminfo: Map<string, number>): MemoryMetrics {
     swap_total_bytes: swapTotal,
     swap_used_bytes: swapUsed,
     swap_percent: swapTotal > 0 ? round(clampPercent((swapUsed / swapTotal) * 100), 2) : 0,
+    // as free(1) counts them: the page cache with the reclaimable slab, and block-device buffers
+    cached_bytes: (meminfo.get("Cached") ?? 0) + (meminfo.get("SReclaimable") ?? 0),
+    buffers_bytes: meminfo.get("Buffers") ?? 0,
   };
 }
 

@@ -1,11 +1,16 @@
 // The storage layer as every other package and folder sees it (lint forbids reaching past it):
 // the records, the store and reader interfaces, the writer that feeds a store, and the backends.
-export { emptyFigures, readFigures } from "./figures.js";
-export type { FigureValues, SampleFigures } from "./figures.js";
-export { FileHistoryReader, FileStore } from "./file/index.js";
+export { SAMPLE_SCALARS, SERIES_COLUMNS, seriesValue, valueOf } from "./columns.js";
+export type { Aggregate, Column, Unit } from "./columns.js";
+export { FileHistoryReader, FileStore, listRotatedFiles } from "./file/index.js";
 export type { FileHistoryReaderOptions, FilePart } from "./file/index.js";
-export { MysqlStore } from "./mysql/index.js";
+// MySQL is loaded only when used: knex and mysql2 take most of a second to load
+export type { MysqlHistoryReader, MysqlHistoryReaderOptions, MysqlStore } from "./mysql/index.js";
+import type * as MysqlBackend from "./mysql/index.js";
+export const loadMysqlBackend = (): Promise<typeof MysqlBackend> => import("./mysql/index.js");
 export type { AlertRecord, PollEvent, PollSample, TimeRange } from "./records.js";
+export { seriesRowOf } from "./series.js";
+export type { SeriesBatch, SeriesQuery, SeriesRow } from "./series.js";
 export { Spool } from "./spool/index.js";
 export { StorageWriter } from "./storage-writer.js";
 export type { StoreLag } from "./storage-writer.js";

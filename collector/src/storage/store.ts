@@ -1,4 +1,4 @@
-import type { SampleFigures } from "./figures.js";
+import type { SeriesBatch, SeriesQuery } from "./series.js";
 import type { AlertRecord, PollEvent, PollSample, TimeRange } from "./records.js";
 
 /**
@@ -30,8 +30,24 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Reads the history back (visualize, tests); streaming, oldest first, duplicates removed. */
+/**
+ * Reads the history back (visualize, tests): the one contract every backend implements, and
+ * passes the same suite for (test/reader-contract.ts). Oldest first, (agent, ts) duplicates
+ * removed, the range's from inclusive and to exclusive.
+ */
 export interface HistoryReader {
+  /**
+   * The range's samples as series, in batches of one agent's consecutive samples: within an
+   * agent, times strictly ascend across all its batches. Columns are the catalog's series
+   * columns (SERIES_COLUMNS), all of them unless the query names some.
+   */
+  series(query: SeriesQuery): AsyncIterable<SeriesBatch>;
+  /**
+   * The whole samples at given times (epoch ms), an agent each: typically each agent's newest,
+   * as a series read found it; an agent whose sample is not found is left out.
+   */
+  samplesAt(wanted: ReadonlyMap<string, number>): Promise<Map<string, PollSample>>;
+  /** Whole samples, for export and tests: reading them costs ~20 times a series read. */
   samples(range: TimeRange): AsyncIterable<PollSample>;
   events(range: TimeRange): AsyncIterable<PollEvent>;
   /**
@@ -39,17 +55,5 @@ export interface HistoryReader {
    * latest); range.agent filters on the alert's agent.
    */
   alerts(range: TimeRange): AsyncIterable<AlertRecord>;
-  /**
-   * The samples' chartable figures, for a store that can read them much faster than whole
-   * samples (without it, read samples()). `agents` narrows the read like range.agent, to several.
-   */
-  figures?(range: TimeRange, agents?: ReadonlySet<string>): AsyncIterable<SampleFigures>;
-  /** figures() in batches, for a store whose records come many at a time (a yield each costs). */
-  figureBatches?(range: TimeRange, agents?: ReadonlySet<string>): AsyncIterable<SampleFigures[]>;
-  /**
-   * Each agent's sample at the given time (epoch ms), for figures whose sample() is undefined;
-   * an agent whose sample is not found is left out.
-   */
-  samplesAt?(wanted: ReadonlyMap<string, number>): Promise<Map<string, PollSample>>;
   close(): Promise<void>;
 }

@@ -49,6 +49,8 @@ export function makeSnapshot(agent: string, ts: string, seed = 0): MetricsSnapsh
       swap_total_bytes: 2_147_479_552,
       swap_used_bytes: 536_870_912,
       swap_percent: 25,
+      cached_bytes: 14_156_390_400 - seed * 4096,
+      buffers_bytes: 512_000_000,
     },
     disks: [
       {

@@ -58,6 +58,12 @@ export interface MemoryMetrics {
   swap_total_bytes: number;
   swap_used_bytes: number;
   swap_percent: number;
+  /**
+   * The page cache and reclaimable slab (Cached + SReclaimable), and block-device buffers
+   * (Buffers), as free(1) shows them. Since 0.2; older agents leave them out.
+   */
+  cached_bytes?: number;
+  buffers_bytes?: number;
 }
 
 export interface DiskMetrics {

@@ -1,6 +1,6 @@
 import type { Plugin } from "chart.js";
 import { gapThresholdMs } from "../downsample/index.js";
-import type { AgentHistory } from "../model.js";
+import { valuesOf, type AgentHistory } from "../model.js";
 import { bandLegendDataset, bandPlugin, type Band } from "./band.js";
 import { bucketCentres, bucketMeans, bucketPoints, bucketsFor, type Buckets } from "./buckets.js";
 import { drawingContext, type BarChartConfig, type LineChartConfig } from "./canvas-chart.js";
@@ -22,6 +22,12 @@ export const OVERVIEW_TOP_LINES = 10;
 
 export type OverviewMetric = "cpu" | "memory";
 
+/** The series column each overview draws. */
+const METRIC_COLUMNS: Record<OverviewMetric, string> = {
+  cpu: "cpu_usage_percent",
+  memory: "memory_usage_percent",
+};
+
 const METRIC_TITLES: Record<OverviewMetric, string> = {
   cpu: "CPU usage, all agents",
   memory: "Memory usage, all agents",
@@ -42,12 +48,12 @@ export function overviewLineConfig(
   metric: OverviewMetric,
   frame: PlotFrame,
 ): LineChartConfig | undefined {
-  const present = histories.filter((h) => hasPresent(h.series[metric]));
+  const present = histories.filter((h) => hasPresent(valuesOf(h.series, METRIC_COLUMNS[metric])));
   if (present.length === 0) return undefined;
   const buckets = overviewBuckets(present, frame);
   const agents = present
     .map((history) => {
-      const means = bucketMeans(history.series.t, history.series[metric], buckets);
+      const means = bucketMeans(history.series.t, valuesOf(history.series, METRIC_COLUMNS[metric]), buckets);
       return { agent: history.series.agent, means, peak: maxPresent(means) ?? 0 };
     })
     .sort((a, b) => b.peak - a.peak || a.agent.localeCompare(b.agent));

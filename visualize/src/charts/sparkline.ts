@@ -1,6 +1,6 @@
 import type { ScaleOptions } from "chart.js";
 import { gapThresholdMs, toPoints } from "../downsample/index.js";
-import type { AgentSeries } from "../model.js";
+import { type AgentSeries, valuesOf } from "../model.js";
 import type { LineChartConfig } from "./canvas-chart.js";
 import { lineDataset } from "./line-chart.js";
 import { seriesColor } from "./palette.js";
@@ -25,13 +25,13 @@ export interface SparklineFrame {
 function sparkValues(series: AgentSeries, kind: SparklineKind): Float64Array {
   switch (kind) {
     case "cpu":
-      return series.cpu;
+      return valuesOf(series, "cpu_usage_percent");
     case "memory":
-      return series.memory;
+      return valuesOf(series, "memory_usage_percent");
     case "disk":
       return worstDisk(series.disks, series.t.length);
     case "load":
-      return series.load1;
+      return valuesOf(series, "load_1");
   }
 }
 

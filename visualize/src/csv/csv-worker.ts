@@ -1,6 +1,6 @@
 import type { AgentSeries } from "../model.js";
 import { serveJobs } from "../workers/serve-jobs.js";
-import { formattedRows, writeAgentCsv } from "./write-csv.js";
+import { CsvRows, writeAgentCsv } from "./write-csv.js";
 
 export interface CsvJob {
   id: number;
@@ -14,6 +14,8 @@ export interface CsvResult {
 }
 
 serveJobs<CsvJob, CsvResult>(async (job) => {
-  await writeAgentCsv(job.file, job.series);
-  return { rows: formattedRows(job.series) };
+  // the series came over from the main thread: formatted here once, for the file and the reply
+  const rows = new CsvRows();
+  await writeAgentCsv(job.file, job.series, rows);
+  return { rows: rows.of(job.series) };
 });

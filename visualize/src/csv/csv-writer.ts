@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { AgentSeries } from "../model.js";
 import { WorkerPool } from "../workers/worker-pool.js";
 import type { CsvJob, CsvResult } from "./csv-worker.js";
-import { rememberRows, writeAgentCsv } from "./write-csv.js";
+import { writeAgentCsv, type CsvRows } from "./write-csv.js";
 
 export interface AgentCsvWriter {
   /** Writes the agent's CSV file; its rows are then ready for the combined CSV too. */
@@ -15,20 +15,22 @@ const WORKER = new URL("./csv-worker.js", import.meta.url);
 
 /**
  * Writes agents' CSV files here, or on a worker thread while this thread draws charts:
- * formatting a month of samples (millions of numbers) takes as long as drawing them.
+ * formatting a month of samples (millions of numbers) takes as long as drawing them. The rows
+ * end up in `rows` either way, for the combined CSV.
  */
-export function createCsvWriter(onWorker: boolean): AgentCsvWriter {
-  if (!onWorker || !existsSync(fileURLToPath(WORKER))) return { write: writeAgentCsv, close: async () => {} };
+export function createCsvWriter(onWorker: boolean, rows: CsvRows): AgentCsvWriter {
+  if (!onWorker || !existsSync(fileURLToPath(WORKER)))
+    return { write: (file, series) => writeAgentCsv(file, series, rows), close: async () => {} };
   // started with the first file: a re-run that draws nothing writes none
   let pool: WorkerPool<Omit<CsvJob, "id">, CsvResult> | undefined;
   return {
     write: async (file, series) => {
       pool ??= new WorkerPool(WORKER, 1);
       // the columns only: the latest snapshot is not in the CSV, and would be copied over
-      const { rows } = await pool.run({ file, series: { ...series, latest: undefined } });
-      rememberRows(
+      const result = await pool.run({ file, series: { ...series, latest: undefined } });
+      rows.remember(
         series,
-        rows.map((row) => Buffer.from(row.buffer, row.byteOffset, row.byteLength)),
+        result.rows.map((row) => Buffer.from(row.buffer, row.byteOffset, row.byteLength)),
       );
     },
     close: async () => pool?.close(),

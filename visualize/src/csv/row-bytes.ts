@@ -1,6 +1,8 @@
 const CHUNK_BYTES = 256 * 1024;
-/** Room a row's fields other than the agent need at most: 11 numbers of up to 24 characters, a time, separators. */
-const ROW_ROOM = 512;
+/** Room a number needs at most: 25 characters (-0.0000012345678901234567) and its comma. */
+const NUMBER_ROOM = 26;
+/** Room the time, the line break and the agent's comma need. */
+const ROW_ROOM = 32;
 const COMMA = 44;
 const DOT = 46;
 const MINUS = 45;
@@ -20,11 +22,12 @@ export class RowBytes {
   private minute = Number.NaN;
   private readonly minuteBytes = Buffer.alloc(17);
 
-  /** Starts a row: makes room for it (the agent's bytes plus the other fields). */
-  startRow(fieldBytes: number): void {
-    if (this.at + fieldBytes + ROW_ROOM > this.buffer.length) {
+  /** Starts a row: makes room for it (the agent's bytes, a time and `numbers` numbers). */
+  startRow(fieldBytes: number, numbers: number): void {
+    const room = fieldBytes + ROW_ROOM + numbers * NUMBER_ROOM;
+    if (this.at + room > this.buffer.length) {
       this.chunks.push(this.buffer.subarray(0, this.at));
-      this.buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, fieldBytes + ROW_ROOM));
+      this.buffer = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, room));
       this.at = 0;
     }
   }

@@ -2,35 +2,63 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { AgentHistory, AgentSeries } from "../model.js";
+import { SERIES_COLUMNS } from "../../../collector/src/storage/index.js";
+import { seriesValues, valuesOf, type AgentHistory, type AgentSeries } from "../model.js";
 import { RowBytes } from "./row-bytes.js";
 import { CSV_HEADER, agentCsv, historyCsv, writeAgentCsv, writeHistoryCsv } from "./write-csv.js";
 
 const T0 = Date.parse("2026-11-22T06:00:00.000Z");
 const column = (...values: number[]): Float64Array => Float64Array.from(values);
 
+/** The series columns the rows below fill, in catalog order (a series column is only ever appended). */
+const FILLED = [
+  "cpu_usage_percent",
+  "cpu_count",
+  "load_1",
+  "load_5",
+  "load_15",
+  "cpu_temperature_celsius",
+  "memory_total_bytes",
+  "memory_usage_percent",
+  "swap_percent",
+  "net_rx_bytes_per_s",
+  "net_tx_bytes_per_s",
+  "security_issue_count",
+  "ssh_failed_total",
+  "worst_disk_usage_percent",
+  "cpu_core_min_percent",
+  "cpu_core_max_percent",
+];
+/** The empty cells of the series columns after FILLED, which the rows leave missing. */
+const REST = ",".repeat(SERIES_COLUMNS.length - FILLED.length);
+
 function series(agent: string, n = 2): AgentSeries {
   const values = (base: number) => column(...Array.from({ length: n }, (_, i) => base + i));
   return {
     agent,
     t: column(...Array.from({ length: n }, (_, i) => T0 + i * 10_000)),
-    cpu: values(12.5),
-    cpuCoreMin: values(1),
-    cpuCoreMax: values(99),
-    temperature: values(48),
-    load1: values(0.52),
-    load5: values(0.4),
-    load15: values(0.25),
-    memory: values(43.2),
-    swap: values(0),
+    values: seriesValues(n, {
+      cpu_usage_percent: values(12.5),
+      cpu_count: values(4),
+      load_1: values(0.52),
+      load_5: values(0.4),
+      load_15: values(0.25),
+      cpu_temperature_celsius: values(48),
+      memory_total_bytes: values(8_000_000_000),
+      memory_usage_percent: values(43.2),
+      swap_percent: values(0),
+      net_rx_bytes_per_s: values(1000),
+      net_tx_bytes_per_s: values(500),
+      security_issue_count: values(0),
+      ssh_failed_total: values(3),
+      worst_disk_usage_percent: values(71),
+      cpu_core_min_percent: values(1),
+      cpu_core_max_percent: values(99),
+    }),
     disks: new Map([
       ["/", values(71)],
       ["/var", values(20)],
     ]),
-    rxBytesPerS: values(1000),
-    txBytesPerS: values(500),
-    securityIssues: values(0),
-    sshFailed: values(3),
     latest: undefined,
     cpuCount: 4,
   };
@@ -49,27 +77,41 @@ describe("CSV of the plotted range", () => {
   it("has the header, then a row per sample with the time in ISO 8601 UTC", () => {
     expect(lines(agentCsv(series("web-01")))).toEqual([
       CSV_HEADER,
-      "web-01,2026-11-22T06:00:00.000Z,12.5,48,0.52,0.4,0.25,43.2,0,71,1000,500,0",
-      "web-01,2026-11-22T06:00:10.000Z,13.5,49,1.52,1.4,1.25,44.2,1,72,1001,501,1",
+      "web-01,2026-11-22T06:00:00.000Z,12.5,4,0.52,0.4,0.25,48,8000000000,43.2,0,1000,500,0,3,71,1,99" + REST,
+      "web-01,2026-11-22T06:00:10.000Z,13.5,5,1.52,1.4,1.25,49,8000000001,44.2,1,1001,501,1,4,72,2,100" +
+        REST,
     ]);
+  });
+
+  it("names its columns as MySQL's samples table does: every series column of the catalog, in its order", () => {
+    expect(CSV_HEADER).toBe(["agent", "time", ...SERIES_COLUMNS.map((c) => c.name)].join(","));
     expect(CSV_HEADER).toBe(
-      "agent,time,cpu_percent,cpu_temperature_celsius,load_1,load_5,load_15,memory_percent,swap_percent," +
-        "worst_disk_percent,rx_bytes_per_s,tx_bytes_per_s,security_issues",
+      "agent,time,cpu_usage_percent,cpu_count,load_1,load_5,load_15,cpu_temperature_celsius," +
+        "memory_total_bytes,memory_usage_percent,swap_percent,net_rx_bytes_per_s,net_tx_bytes_per_s," +
+        "security_issue_count,ssh_failed_total,worst_disk_usage_percent,cpu_core_min_percent," +
+        "cpu_core_max_percent" +
+        SERIES_COLUMNS.slice(FILLED.length)
+          .map((c) => `,${c.name}`)
+          .join(""),
     );
   });
 
-  it("leaves a missing value empty and takes the worst disk among those present", () => {
+  it("leaves a missing value empty and takes the worst disk from its column", () => {
     const s = series("db-01", 3);
-    s.temperature.fill(Number.NaN);
-    s.cpu[1] = Number.NaN;
-    s.securityIssues[2] = Number.NaN;
+    valuesOf(s, "cpu_temperature_celsius").fill(Number.NaN);
+    valuesOf(s, "cpu_usage_percent")[1] = Number.NaN;
+    valuesOf(s, "security_issue_count")[2] = Number.NaN;
+    s.values.worst_disk_usage_percent = column(71, 30, Number.NaN);
     s.disks.set("/", column(71, Number.NaN, Number.NaN));
     s.disks.set("/var", column(20, 30, Number.NaN));
-    expect(lines(agentCsv(s)).slice(1)).toEqual([
-      "db-01,2026-11-22T06:00:00.000Z,12.5,,0.52,0.4,0.25,43.2,0,71,1000,500,0",
-      "db-01,2026-11-22T06:00:10.000Z,,,1.52,1.4,1.25,44.2,1,30,1001,501,1",
-      "db-01,2026-11-22T06:00:20.000Z,14.5,,2.52,2.4,2.25,45.2,2,,1002,502,",
+    const rows = lines(agentCsv(s)).slice(1);
+    expect(rows).toEqual([
+      "db-01,2026-11-22T06:00:00.000Z,12.5,4,0.52,0.4,0.25,,8000000000,43.2,0,1000,500,0,3,71,1,99" + REST,
+      "db-01,2026-11-22T06:00:10.000Z,,5,1.52,1.4,1.25,,8000000001,44.2,1,1001,501,1,4,30,2,100" + REST,
+      "db-01,2026-11-22T06:00:20.000Z,14.5,6,2.52,2.4,2.25,,8000000002,45.2,2,1002,502,,5,,3,101" + REST,
     ]);
+    // the per-mount usage is not in the CSV: the worst disk is the stored column
+    expect(lines(agentCsv({ ...s, disks: new Map() })).slice(1)).toEqual(rows);
   });
 
   it("quotes an agent name with a comma, a quote or a line break (RFC 4180)", () => {
@@ -109,7 +151,7 @@ describe("CSV of the plotted range", () => {
     values.push(NaN, Infinity, -Infinity);
     const rows = new RowBytes();
     for (const value of values) {
-      rows.startRow(0);
+      rows.startRow(0, 1);
       rows.number(value);
       rows.byte(10);
     }
@@ -146,5 +188,23 @@ describe("CSV of the plotted range", () => {
       await expect(writeHistoryCsv(path.join(dir, "data.csv"), [])).rejects.toThrow();
       expect(readdirSync(dir)).toEqual(["data.csv"]);
     });
+  });
+
+  it("writes the widest numbers whole, whatever the agent name's length (rows fill the buffer chunks exactly)", () => {
+    // 25 characters: the widest a double prints without an exponent
+    const widest = -1.2345678901234567e-6;
+    const n = 2000;
+    const t = Float64Array.from({ length: n }, (_, i) => Date.UTC(2026, 0, 1) + i * 1000);
+    const values = seriesValues(
+      n,
+      Object.fromEntries(SERIES_COLUMNS.map((c) => [c.name, new Float64Array(n).fill(widest)])),
+    );
+    for (const length of [1, 40, 50, 80]) {
+      const agent = "a".repeat(length);
+      const csv = agentCsv({ agent, t, values, disks: new Map(), latest: undefined, cpuCount: undefined });
+      const row = (time: number) =>
+        [agent, new Date(time).toISOString(), ...SERIES_COLUMNS.map(() => String(widest))].join(",");
+      expect(csv).toBe(`${CSV_HEADER}\r\n${[...t].map((time) => `${row(time)}\r\n`).join("")}`);
+    }
   });
 });

@@ -1,16 +1,42 @@
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { threadId } from "node:worker_threads";
-import type { AgentHistory, AgentSeries } from "../model.js";
+import { SERIES_COLUMNS } from "../../../collector/src/storage/index.js";
+import { valuesOf, type AgentHistory, type AgentSeries } from "../model.js";
 import { RowBytes } from "./row-bytes.js";
 
-export const CSV_HEADER =
-  "agent,time,cpu_percent,cpu_temperature_celsius,load_1,load_5,load_15,memory_percent,swap_percent," +
-  "worst_disk_percent,rx_bytes_per_s,tx_bytes_per_s,security_issues";
+/** The series columns of the storage catalog, named as in MySQL's samples table. */
+export const CSV_HEADER = ["agent", "time", ...SERIES_COLUMNS.map((column) => column.name)].join(",");
 
 /** RFC 4180 line break. */
 const EOL = "\r\n";
 const HEADER_LINE = Buffer.from(CSV_HEADER + EOL);
+
+/**
+ * Each series' rows, formatted and encoded the first time (that is most of the cost): a run
+ * writes them twice, to the agent's CSV and to the combined one, so it keeps one CsvRows for
+ * both. Buffers, not strings, so the garbage collector does not have to walk them. Series are
+ * not changed once built.
+ */
+export class CsvRows {
+  private readonly encoded = new WeakMap<AgentSeries, Buffer[]>();
+
+  /** The rows of agentCsv / historyCsv (without the header), encoded in pieces. */
+  of(history: AgentHistory | AgentSeries): Buffer[] {
+    const series = "series" in history ? history.series : history;
+    let chunks = this.encoded.get(series);
+    if (chunks === undefined) {
+      chunks = formatRows(series);
+      this.encoded.set(series, chunks);
+    }
+    return chunks;
+  }
+
+  /** The agent's rows as a CSV worker encoded them: kept as if formatted here. */
+  remember(series: AgentSeries, rows: Buffer[]): void {
+    this.encoded.set(series, rows);
+  }
+}
 
 /** One agent's samples as CSV (RFC 4180): the header, then a row per sample; an empty cell for a missing value. */
 export function agentCsv(series: AgentSeries): string {
@@ -19,40 +45,35 @@ export function agentCsv(series: AgentSeries): string {
 
 /** Every agent's samples as one CSV, agent after agent. */
 export function historyCsv(histories: ReadonlyArray<AgentHistory | AgentSeries>): string {
-  return Buffer.concat([HEADER_LINE, ...histories.flatMap(formattedRows)]).toString("utf8");
+  const rows = new CsvRows();
+  return Buffer.concat([HEADER_LINE, ...histories.flatMap((history) => rows.of(history))]).toString("utf8");
 }
 
 /** historyCsv written to a file piece by piece (~100 MB for 100 agents over a day), replacing it at once. */
 export function writeHistoryCsv(
   file: string,
   histories: ReadonlyArray<AgentHistory | AgentSeries>,
+  rows = new CsvRows(),
 ): Promise<void> {
-  return writeChunks(file, histories);
+  return writeChunks(file, histories, rows);
 }
 
 /** agentCsv written to a file. */
-export function writeAgentCsv(file: string, series: AgentSeries): Promise<void> {
-  return writeChunks(file, [series]);
-}
-
-/**
- * The agent's CSV rows, encoded (what a CSV worker sends back): kept for the combined CSV, as
- * if formatted here.
- */
-export function rememberRows(series: AgentSeries, rows: Buffer[]): void {
-  encodedRows.set(series, rows);
+export function writeAgentCsv(file: string, series: AgentSeries, rows = new CsvRows()): Promise<void> {
+  return writeChunks(file, [series], rows);
 }
 
 async function writeChunks(
   file: string,
   histories: ReadonlyArray<AgentHistory | AgentSeries>,
+  rows: CsvRows,
 ): Promise<void> {
   const partial = `${file}.${process.pid}.${threadId}.partial`;
   await mkdir(path.dirname(file), { recursive: true });
   const handle = await open(partial, "w");
   try {
     await handle.write(HEADER_LINE);
-    for (const history of histories) for (const chunk of formattedRows(history)) await handle.write(chunk);
+    for (const history of histories) for (const chunk of rows.of(history)) await handle.write(chunk);
     await handle.close();
     await rename(partial, file);
   } catch (error) {
@@ -62,51 +83,19 @@ async function writeChunks(
   }
 }
 
-/**
- * Each series' rows, formatted and encoded the first time (that is most of the cost): a run
- * writes them twice, to the agent's CSV and to the combined one. Buffers, not strings, so the
- * garbage collector does not have to walk them. Series are not changed once built.
- */
-const encodedRows = new WeakMap<AgentSeries, Buffer[]>();
-
-/** The rows of agentCsv / historyCsv (without the header), encoded in pieces. */
-export function formattedRows(history: AgentHistory | AgentSeries): Buffer[] {
-  const series = "series" in history ? history.series : history;
-  let chunks = encodedRows.get(series);
-  if (chunks === undefined) {
-    chunks = formatRows(series);
-    encodedRows.set(series, chunks);
-  }
-  return chunks;
-}
-
 function formatRows(series: AgentSeries): Buffer[] {
   const agent = Buffer.from(quoted(series.agent), "utf8");
-  const disks = [...series.disks.values()];
-  const { t, cpu, temperature, load1, load5, load15, memory, swap, rxBytesPerS, txBytesPerS } = series;
-  const { securityIssues } = series;
-  const columns = [cpu, temperature, load1, load5, load15, memory, swap];
-  const after = [rxBytesPerS, txBytesPerS, securityIssues];
+  const { t } = series;
+  const columns = SERIES_COLUMNS.map((column) => valuesOf(series, column.name));
   const rows = new RowBytes();
   for (let i = 0; i < t.length; i++) {
-    let worstDisk = Number.NaN;
-    for (const usage of disks) {
-      const value = usage[i] as number;
-      if (Number.isNaN(worstDisk) || value > worstDisk) worstDisk = value;
-    }
-    rows.startRow(agent.length);
+    rows.startRow(agent.length, columns.length);
     rows.bytes(agent);
     rows.comma();
-    rows.isoTime(t[i] as number);
+    rows.isoTime(t[i]!);
     for (const column of columns) {
       rows.comma();
-      rows.number(column[i] as number);
-    }
-    rows.comma();
-    rows.number(worstDisk);
-    for (const column of after) {
-      rows.comma();
-      rows.number(column[i] as number);
+      rows.number(column[i]!);
     }
     rows.byte(CR);
     rows.byte(LF);

@@ -1,7 +1,7 @@
 /** Page paths relative to the output folder, shared by the pages' links and the writer. */
 export const INDEX_PAGE = "index.html";
 export const ALERTS_PAGE = "alerts.html";
-/** The shared stylesheet (assets/dashboard.css as built), linked by every page. */
+/** The shared stylesheet (the assets/*.css files as built, joined: see assets.ts), linked by every page. */
 export const STYLE_FILE = "style.css";
 
 /** Characters kept as-is in page file names; everything else becomes "~" + hex of its UTF-8 bytes. */

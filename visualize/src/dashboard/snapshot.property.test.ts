@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { alertRecord, pollSample } from "../../../collector/test/arbitrary-snapshot.js";
 import type { AlertRecord, PollSample } from "../../../collector/src/storage/records.js";
-import type { AgentHistory, DashboardCharts, History } from "../model.js";
+import { seriesValues, type AgentHistory, type DashboardCharts, type History } from "../model.js";
 import { renderAgentBody } from "./agent-page.js";
 import { renderIndexBody } from "./index-page.js";
 import { renderSnapshotSection } from "./snapshot-section.js";
@@ -40,25 +40,12 @@ const GENERATED_AT = Date.parse("2041-01-01T00:00:00.000Z");
 
 function historyOf(sample: PollSample, alerts: AlertRecord[]): { history: History; agent: AgentHistory } {
   const t = Float64Array.from([Date.parse(sample.ts)]);
-  const col = () => new Float64Array(1).fill(Number.NaN);
   const agent: AgentHistory = {
     series: {
       agent: sample.agent,
       t,
-      cpu: col(),
-      cpuCoreMin: col(),
-      cpuCoreMax: col(),
-      temperature: col(),
-      load1: col(),
-      load5: col(),
-      load15: col(),
-      memory: col(),
-      swap: col(),
+      values: seriesValues(1),
       disks: new Map(),
-      rxBytesPerS: col(),
-      txBytesPerS: col(),
-      securityIssues: col(),
-      sshFailed: col(),
       latest: sample.snapshot,
       cpuCount: undefined,
     },

@@ -2,7 +2,15 @@
 import type { MetricsSnapshot } from "../../../common/src/contract/protocol.js";
 import type { Alert } from "../../../collector/src/alerts/evaluator/types.js";
 import type { AlertRecord, PollEvent } from "../../../collector/src/storage/records.js";
-import type { AgentCharts, AgentHistory, ChartFile, DashboardCharts, History, PlotKind } from "../model.js";
+import {
+  seriesValues,
+  type AgentCharts,
+  type AgentHistory,
+  type ChartFile,
+  type DashboardCharts,
+  type History,
+  type PlotKind,
+} from "../model.js";
 
 export const T0 = Date.parse("2024-05-01T10:00:00Z");
 export const MIN = 60_000;
@@ -94,20 +102,23 @@ function agentHistory(
     series: {
       agent,
       t,
-      cpu: col(10),
-      cpuCoreMin: col(5),
-      cpuCoreMax: col(15),
-      temperature: col(Number.NaN),
-      load1: col(0.5),
-      load5: col(0.4),
-      load15: col(0.3),
-      memory: col(20),
-      swap: col(0),
+      values: seriesValues(n, {
+        cpu_usage_percent: col(10),
+        cpu_core_min_percent: col(5),
+        cpu_core_max_percent: col(15),
+        load_1: col(0.5),
+        load_5: col(0.4),
+        load_15: col(0.3),
+        memory_usage_percent: col(20),
+        swap_percent: col(0),
+        worst_disk_usage_percent: col(30),
+        net_rx_bytes_per_s: col(1000),
+        net_tx_bytes_per_s: col(1000),
+        security_issue_count: col(0),
+        ssh_failed_total: col(0),
+        cpu_count: col(2),
+      }),
       disks: new Map([["/", col(30)]]),
-      rxBytesPerS: col(1000),
-      txBytesPerS: col(1000),
-      securityIssues: col(0),
-      sshFailed: col(0),
       latest,
       cpuCount: 2,
     },

@@ -166,6 +166,9 @@ export class SyntheticHistory {
       ...s.memory!,
       usage_percent: wave(40 + (i % 3) * 10, 10, 3),
       swap_percent: round(5 + 3 * noise(4)),
+      // the page cache fills what the applications leave, as on a long-running host
+      cached_bytes: Math.round(s.memory!.total_bytes * (0.3 + 0.1 * noise(5))),
+      buffers_bytes: Math.round(s.memory!.total_bytes * 0.02),
     };
     const fill = (t - this.options.from) / Math.max(1, this.options.to - this.options.from);
     s.disks = s.disks!.map((disk, k) => ({

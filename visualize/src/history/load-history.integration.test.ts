@@ -11,6 +11,7 @@ import { TEST_SERVER, dropDatabase, testDatabaseName } from "../../../collector/
 import { makeSnapshot } from "../../../common/src/contract/example-snapshot.js";
 import type { AlertRecord, PollEvent, PollSample } from "../../../collector/src/storage/records.js";
 import type { Store } from "../../../collector/src/storage/store.js";
+import { valuesOf } from "../model.js";
 import { loadHistory } from "./load-history.js";
 
 const T0 = Date.parse("2026-11-20T00:00:00.000Z");
@@ -100,14 +101,14 @@ describe("loadHistory over the MySQL store", () => {
       expect(h.agents.map((a) => a.series.agent)).toEqual(["db-01", "spare-01", "web-01"]);
       const [db, spare, web] = h.agents;
       expect(web?.series.t).toHaveLength(120);
-      expect(web?.series.cpu[7]).toBe(
+      expect(valuesOf(web!.series, "cpu_usage_percent")[7]).toBe(
         samples.filter((s) => s.agent === "web-01")[7]?.snapshot.cpu?.usage_percent,
       );
-      expect(web?.series.cpuCoreMax[0]).toBe(60);
+      expect(valuesOf(web!.series, "cpu_core_max_percent")[0]).toBe(60);
       expect([...(web?.series.disks.keys() ?? [])]).toEqual(["/", "/boot/efi", "/srv/backup data"]);
       expect(web?.down).toBe(false);
       expect(db?.series.t).toHaveLength(100);
-      expect(db?.series.temperature.every(Number.isNaN)).toBe(true);
+      expect(valuesOf(db!.series, "cpu_temperature_celsius").every(Number.isNaN)).toBe(true);
       expect(db?.down).toBe(true);
       expect(db?.lastSeen).toBe(T0 + 99 * 30_000);
       expect(db?.events.map((e) => e.kind)).toEqual(["poll_error", "poll_error", "down"]);

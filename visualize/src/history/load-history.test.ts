@@ -9,8 +9,9 @@ import { FileHistoryReader } from "../../../collector/src/storage/file/file-read
 import { FileStore } from "../../../collector/src/storage/file/file-store.js";
 import { makeSnapshot } from "../../../common/src/contract/example-snapshot.js";
 import type { AlertRecord, PollEvent, PollSample } from "../../../collector/src/storage/records.js";
-import type { HistoryReader } from "../../../collector/src/storage/store.js";
-import type { AgentHistory, History } from "../model.js";
+import type { SeriesBatch, SeriesQuery } from "../../../collector/src/storage/index.js";
+import { MemoryHistoryReader, readAll } from "../../test/support/memory-reader.js";
+import { valuesOf, type AgentHistory, type History } from "../model.js";
 import { loadHistory } from "./load-history.js";
 
 const T0 = Date.parse("2026-11-20T00:00:00.000Z");
@@ -145,7 +146,7 @@ describe.each([
     const web = byName(h, "web-01");
     const inRange = written.samples.filter((s) => s.agent === "web-01");
     expect([...web.series.t]).toEqual(inRange.map((s) => Date.parse(s.ts)));
-    expect(web.series.cpu[5]).toBe(inRange[5]?.snapshot.cpu?.usage_percent);
+    expect(valuesOf(web.series, "cpu_usage_percent")[5]).toBe(inRange[5]?.snapshot.cpu?.usage_percent);
     expect([...web.series.disks.keys()]).toEqual(["/", "/boot/efi", "/srv/backup data"]);
     expect(web.series.latest).toEqual(inRange.at(-1)?.snapshot);
     expect(web.lastSeen).toBe(T0 + 119 * 60_000);
@@ -158,8 +159,8 @@ describe.each([
   it("leaves the temperature NaN for an agent without a sensor", async () => {
     const db = byName(await loadHistory(reader, { ...RANGE, config }), "db-01");
     expect(db.series.t).toHaveLength(120);
-    expect(db.series.temperature.every(Number.isNaN)).toBe(true);
-    expect(db.series.cpu.some(Number.isNaN)).toBe(false);
+    expect(valuesOf(db.series, "cpu_temperature_celsius").every(Number.isNaN)).toBe(true);
+    expect(valuesOf(db.series, "cpu_usage_percent").some(Number.isNaN)).toBe(false);
   });
 
   it("marks an agent down whose last change of state is a down after its last sample", async () => {
@@ -217,15 +218,130 @@ describe.each([
     expect(one.alerts.map((a) => a.alert.agent)).toEqual(["cache-01"]);
   });
 
-  it("builds the same history from a reader that only gives whole samples", async () => {
-    const plain: HistoryReader = {
-      samples: (range) => reader.samples(range),
-      events: (range) => reader.events(range),
-      alerts: (range) => reader.alerts(range),
-      close: () => Promise.resolve(),
-    };
+  it("builds the same history as a reader that takes the series off whole samples", async () => {
+    const plain = new MemoryHistoryReader({ ...(await readAll(reader)), batchSize: 7 });
     expect(await loadHistory(plain, { ...RANGE, config })).toEqual(
       await loadHistory(reader, { ...RANGE, config }),
     );
+    expect(await loadHistory(plain, { ...RANGE, config, agent: "web-01" })).toEqual(
+      await loadHistory(reader, { ...RANGE, config, agent: "web-01" }),
+    );
+  });
+});
+
+describe("loadHistory through the read contract", () => {
+  const MIN = 60_000;
+  const sampleAt = (agent: string, minute: number): PollSample => {
+    const at = iso(minute * MIN);
+    return { agent, ts: at, duration_ms: 4, snapshot: makeSnapshot(agent, at, minute + 1) };
+  };
+  const samples = [
+    sampleAt("before", -10),
+    sampleAt("before", -5),
+    ...Array.from({ length: 10 }, (_, minute) => sampleAt("web-01", minute)),
+  ];
+
+  it("fills each agent's latest snapshot with its newest sample, asking for nothing older", async () => {
+    const reader = new MemoryHistoryReader({ samples, batchSize: 3 });
+    const h = await loadHistory(reader, { ...RANGE, config });
+    const web = h.agents.find((a) => a.series.agent === "web-01")!;
+    expect(web.series.t).toHaveLength(10);
+    expect(web.series.latest).toEqual(samples.at(-1)?.snapshot);
+    expect(web.lastSeen).toBe(T0 + 9 * MIN);
+    const before = h.agents.find((a) => a.series.agent === "before")!;
+    expect(before.series.t).toHaveLength(0);
+    expect(before.series.latest).toEqual(sampleAt("before", -5).snapshot);
+    expect(before.lastSeen).toBe(T0 - 5 * MIN);
+    expect(reader.samplesAtCalls).toEqual([
+      new Map([
+        ["before", T0 - 5 * MIN],
+        ["web-01", T0 + 9 * MIN],
+      ]),
+    ]);
+  });
+
+  it("looks back only for the agents silent in the range, and only as far as asked", async () => {
+    const reader = new MemoryHistoryReader({ samples });
+    const h = await loadHistory(reader, { ...RANGE, config, lookbackMs: 7 * MIN });
+    expect(reader.seriesQueries).toHaveLength(2);
+    const [range, lookback] = reader.seriesQueries;
+    expect(range).toMatchObject({ from: RANGE.from, to: RANGE.to });
+    expect(range?.agents).toBeUndefined();
+    expect(lookback).toMatchObject({ from: T0 - 7 * MIN, to: T0 });
+    expect([...(lookback?.agents ?? [])].sort()).toEqual(["before", "cache-01", "db-01", "spare-01"]);
+    // the look-back wants times only: no column to read
+    expect(lookback?.columns).toEqual([]);
+    expect(h.agents.find((a) => a.series.agent === "before")?.lastSeen).toBe(T0 - 5 * MIN);
+    const short = await loadHistory(reader, { ...RANGE, config, lookbackMs: 4 * MIN });
+    const before = short.agents.find((a) => a.series.agent === "before")!;
+    expect(before.lastSeen).toBeUndefined();
+    expect(before.series.latest).toBeUndefined();
+  });
+
+  it("drops the samples a reader gives again (an overlapping batch) and counts only those kept", async () => {
+    class Overlapping extends MemoryHistoryReader {
+      override async *series(query: SeriesQuery): AsyncIterable<SeriesBatch> {
+        for await (const batch of super.series(query)) {
+          yield batch;
+          yield batch;
+        }
+      }
+    }
+    const progress: number[] = [];
+    const h = await loadHistory(new Overlapping({ samples, batchSize: 4 }), {
+      ...RANGE,
+      onProgress: (n) => progress.push(n),
+    });
+    const web = h.agents.find((a) => a.series.agent === "web-01")!;
+    expect([...web.series.t]).toEqual(Array.from({ length: 10 }, (_, minute) => T0 + minute * MIN));
+    expect(progress).toEqual([10]);
+    expect(h).toEqual(await loadHistory(new MemoryHistoryReader({ samples }), RANGE));
+  });
+
+  it("keeps an agent's series without its latest snapshot when the reader no longer finds that sample", async () => {
+    class Forgetful extends MemoryHistoryReader {
+      override async samplesAt(): Promise<Map<string, PollSample>> {
+        return new Map();
+      }
+    }
+    const h = await loadHistory(new Forgetful({ samples }), RANGE);
+    const web = h.agents.find((a) => a.series.agent === "web-01")!;
+    expect(web.series.t).toHaveLength(10);
+    expect(web.series.latest).toBeUndefined();
+    expect(web.lastSeen).toBe(T0 + 9 * MIN);
+  });
+
+  it("takes the range's series from readSeries when given, the snapshots still from the reader", async () => {
+    const reader = new MemoryHistoryReader({ samples });
+    const whole = await loadHistory(reader, { ...RANGE, config });
+    const queries: SeriesQuery[] = [];
+    const readSeries = async (query: SeriesQuery, capacity: number) => {
+      queries.push(query);
+      expect(capacity).toBe(120 + 16);
+      return new Map(
+        whole.agents.filter((a) => a.series.t.length > 0).map((a) => [a.series.agent, a.series]),
+      );
+    };
+    const other = new MemoryHistoryReader({ samples });
+    const h = await loadHistory(other, { ...RANGE, config, readSeries });
+    expect(queries).toEqual([{ from: RANGE.from, to: RANGE.to, agents: undefined }]);
+    expect(other.seriesQueries.map((q) => q.to)).toEqual([RANGE.from]);
+    expect(h).toEqual(whole);
+  });
+
+  it("reports progress about every 10,000 samples read and at the end", async () => {
+    const snapshot = makeSnapshot("web-01", iso(0));
+    const many = Array.from({ length: 25_000 }, (_, i) => ({
+      agent: "web-01",
+      ts: iso(i * 100),
+      duration_ms: 4,
+      snapshot,
+    }));
+    const progress: number[] = [];
+    await loadHistory(new MemoryHistoryReader({ samples: many, batchSize: 1000 }), {
+      ...RANGE,
+      onProgress: (n) => progress.push(n),
+    });
+    expect(progress).toEqual([10_000, 20_000, 25_000]);
   });
 });

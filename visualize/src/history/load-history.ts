@@ -1,11 +1,6 @@
 import { resolveRules } from "../../../collector/src/alerts/evaluator/rules.js";
 import type { CollectorConfig } from "../../../collector/src/config/load-config.js";
-import type {
-  SampleFigures,
-  PollSample,
-  TimeRange,
-  HistoryReader,
-} from "../../../collector/src/storage/index.js";
+import type { HistoryReader, SeriesQuery, TimeRange } from "../../../collector/src/storage/index.js";
 import type { AgentHistory, AgentSeries, History } from "../model.js";
 import { isDown } from "./agent-state.js";
 import { SeriesBuilder, SeriesBuilders } from "./series-builder.js";
@@ -26,8 +21,8 @@ export interface LoadHistoryOptions {
    * look-back reads the files from there on (only agent and time of the other agents' lines).
    */
   lookbackMs?: number;
-  /** Reads the range's series another way (several threads); default: reader.figures or samples. */
-  readSeries?: (range: TimeRange, capacity: number) => Promise<Map<string, AgentSeries>>;
+  /** Reads the range's series another way (several threads); default: reader.series. */
+  readSeries?: (query: SeriesQuery, capacity: number) => Promise<Map<string, AgentSeries>>;
 }
 
 const PROGRESS_EVERY = 10_000;
@@ -36,18 +31,20 @@ const DEFAULT_LOOKBACK_MS = 86_400_000;
 const DEFAULT_DOWN_AFTER = 3;
 
 /**
- * Reads samples, events and alerts of the range at once and builds every agent's history: the
+ * Reads series, events and alerts of the range at once and builds every agent's history: the
  * config's agents (with empty series when they have no data) and any other agent in the data,
- * sorted by name. Samples go straight into typed arrays; none is kept.
+ * sorted by name, each with its newest whole snapshot (the series' last sample, or for an agent
+ * silent in the range, its newest within the look-back).
  */
 export async function loadHistory(reader: HistoryReader, options: LoadHistoryOptions): Promise<History> {
   const { from, to, agent, config } = options;
   const range: TimeRange = { from, to, agent };
+  const query: SeriesQuery = { from, to, agents: agent === undefined ? undefined : new Set([agent]) };
   const capacity = capacityHint(options);
   const [events, alerts, seriesByAgent] = await Promise.all([
     collect(reader.events(range)),
     collect(reader.alerts(range)),
-    options.readSeries?.(range, capacity) ?? readSeries(reader, range, capacity, options.onProgress),
+    options.readSeries?.(query, capacity) ?? readSeries(reader, query, capacity, options.onProgress),
   ]);
 
   const configured = new Map((config?.agents ?? []).map((a) => [a.name, a]));
@@ -58,23 +55,18 @@ export async function loadHistory(reader: HistoryReader, options: LoadHistoryOpt
   ]);
   if (agent !== undefined) for (const name of names) if (name !== agent) names.delete(name);
   const unseen = [...names].filter((name) => !seriesByAgent.has(name));
-  const [earlier] = await Promise.all([
-    newestBefore(reader, from, options.lookbackMs ?? DEFAULT_LOOKBACK_MS, unseen),
-    fillLatest(reader, seriesByAgent),
-  ]);
+  const earlier = await newestBefore(reader, from, options.lookbackMs ?? DEFAULT_LOOKBACK_MS, unseen);
+  const newest = new Map(earlier);
+  for (const [name, series] of seriesByAgent)
+    if (series.t.length > 0) newest.set(name, series.t[series.t.length - 1]!);
+  const snapshots = await reader.samplesAt(newest);
 
   const eventsByAgent = groupBy(events, (e) => e.agent);
   const downAfter = config?.alerts.down_after ?? DEFAULT_DOWN_AFTER;
   const agents = [...names].sort(byName).map((name): AgentHistory => {
     const series = seriesByAgent.get(name) ?? new SeriesBuilder(name, 0).build();
-    const before = earlier.get(name);
-    series.latest ??= before?.snapshot;
-    const lastSeen =
-      series.t.length > 0
-        ? series.t[series.t.length - 1]
-        : before === undefined
-          ? undefined
-          : Date.parse(before.ts);
+    series.latest = snapshots.get(name)?.snapshot;
+    const lastSeen = newest.get(name);
     const agentEvents = eventsByAgent.get(name) ?? [];
     const thresholds = configured.get(name)?.thresholds;
     return {
@@ -90,33 +82,16 @@ export async function loadHistory(reader: HistoryReader, options: LoadHistoryOpt
 
 async function readSeries(
   reader: HistoryReader,
-  range: TimeRange,
+  query: SeriesQuery,
   capacity: number,
   onProgress: ((samplesRead: number) => void) | undefined,
 ): Promise<Map<string, AgentSeries>> {
   const series = new SeriesBuilders(capacity);
   let read = 0;
   let reported = 0;
-  const count = (samples: number) => {
-    read += samples;
+  for await (const batch of reader.series(query)) {
+    read += series.add(batch);
     if (read - reported >= PROGRESS_EVERY) onProgress?.((reported = read));
-  };
-  if (reader.figureBatches !== undefined) {
-    for await (const batch of reader.figureBatches(range)) {
-      for (const figures of batch) series.of(figures.agent).addFigures(figures);
-      count(batch.length);
-    }
-  } else if (reader.figures !== undefined) {
-    // one at a time, as the reader makes them (see MysqlHistoryReader.figures)
-    for await (const figures of reader.figures(range)) {
-      series.of(figures.agent).addFigures(figures);
-      count(1);
-    }
-  } else {
-    for await (const sample of reader.samples(range)) {
-      series.of(sample.agent).add(sample);
-      count(1);
-    }
   }
   onProgress?.(read);
   return series.build();
@@ -129,50 +104,18 @@ function capacityHint({ from, to, config }: LoadHistoryOptions): number {
   return Math.min(Math.ceil((to - from) / (interval * 1000)) + 16, 1 << 20);
 }
 
-/** The latest snapshot of series read from figures that came without their sample. */
-async function fillLatest(reader: HistoryReader, seriesByAgent: Map<string, AgentSeries>): Promise<void> {
-  const wanted = new Map<string, number>();
-  for (const [agent, series] of seriesByAgent)
-    if (series.latest === undefined && series.t.length > 0) wanted.set(agent, series.t[series.t.length - 1]!);
-  if (wanted.size === 0 || reader.samplesAt === undefined) return;
-  for (const [agent, sample] of await reader.samplesAt(wanted))
-    seriesByAgent.get(agent)!.latest = sample.snapshot;
-}
-
-/** Each agent's newest sample in [from - lookbackMs, from), complete. */
+/** The time of each agent's newest sample in [from - lookbackMs, from), for agents silent in the range. */
 async function newestBefore(
   reader: HistoryReader,
   from: number,
   lookbackMs: number,
   agents: string[],
-): Promise<Map<string, PollSample>> {
-  const found = new Map<string, PollSample>();
+): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
   if (agents.length === 0 || !(lookbackMs > 0)) return found;
-  const wanted = new Set(agents);
-  const range: TimeRange = {
-    from: from - lookbackMs,
-    to: from,
-    agent: agents.length === 1 ? agents[0] : undefined,
-  };
-  if (reader.figures !== undefined) {
-    const newest = new Map<string, SampleFigures>();
-    for await (const figures of reader.figures(range, wanted)) newest.set(figures.agent, figures);
-    const elsewhere = new Map<string, number>();
-    for (const [agent, figures] of newest) {
-      const sample = figures.sample();
-      if (sample !== undefined) found.set(agent, sample);
-      else elsewhere.set(agent, figures.time);
-    }
-    if (elsewhere.size > 0 && reader.samplesAt !== undefined)
-      for (const [agent, sample] of await reader.samplesAt(elsewhere)) found.set(agent, sample);
-  } else {
-    for await (const sample of reader.samples(range)) {
-      if (!wanted.has(sample.agent)) continue;
-      const known = found.get(sample.agent);
-      if (known === undefined || Date.parse(sample.ts) > Date.parse(known.ts))
-        found.set(sample.agent, sample);
-    }
-  }
+  const query = { from: from - lookbackMs, to: from, agents: new Set(agents), columns: [] };
+  for await (const batch of reader.series(query))
+    if (batch.t.length > 0) found.set(batch.agent, batch.t[batch.t.length - 1]!);
   return found;
 }
 

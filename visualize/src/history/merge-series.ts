@@ -1,5 +1,4 @@
 import type { AgentSeries } from "../model.js";
-import { COLUMNS } from "./series-builder.js";
 
 /**
  * One agent's series read in consecutive parts (oldest part first) as one: samples of a part
@@ -31,13 +30,13 @@ export function mergeSeries(parts: readonly AgentSeries[]): AgentSeries {
   };
   const mounts = new Set(parts.flatMap((part) => [...part.disks.keys()]));
   const last = [...parts].reverse().find((part) => part.t.length > 0) ?? parts[parts.length - 1]!;
-  const merged = {
+  const names = new Set(parts.flatMap((part) => Object.keys(part.values)));
+  return {
     agent: last.agent,
     t: concat((part) => part.t),
+    values: Object.fromEntries([...names].map((name) => [name, concat((part) => part.values[name])])),
     disks: new Map([...mounts].map((mount) => [mount, concat((part) => part.disks.get(mount))])),
     latest: last.latest,
     cpuCount: [...parts].reverse().find((part) => part.cpuCount !== undefined)?.cpuCount,
-  } as AgentSeries;
-  for (const column of COLUMNS) merged[column] = concat((part) => part[column]);
-  return merged;
+  };
 }

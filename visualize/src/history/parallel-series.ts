@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import {
   type FileHistoryReaderOptions,
   FileHistoryReader,
-  type TimeRange,
+  type SeriesQuery,
 } from "../../../collector/src/storage/index.js";
 import type { AgentSeries } from "../model.js";
 import { WorkerPool } from "../workers/worker-pool.js";
@@ -25,12 +25,12 @@ export function canReadInParallel(threads: number): boolean {
  */
 export async function readSeriesInParallel(
   files: FileHistoryReaderOptions,
-  range: TimeRange,
+  query: SeriesQuery,
   threads: number,
   capacity: number,
   onProgress?: (samplesRead: number) => void,
 ): Promise<Map<string, AgentSeries>> {
-  const parts = await new FileHistoryReader(files).samplesParts(range, threads);
+  const parts = await new FileHistoryReader(files).seriesParts(query, threads);
   const pool = new WorkerPool<Omit<SeriesJob, "id">, SeriesResult>(WORKER, Math.min(threads, parts.length));
   let read = 0;
   try {
@@ -39,7 +39,7 @@ export async function readSeriesInParallel(
         const result = await pool.run({
           files,
           part,
-          range,
+          query,
           capacity: Math.ceil(capacity / parts.length) + 16,
         });
         read += result.samples;

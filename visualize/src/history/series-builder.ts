@@ -1,50 +1,17 @@
-import type { NormalisedSnapshot } from "../../../collector/src/polling/normalise/normalised-snapshot.js";
-import {
-  emptyFigures,
-  readFigures,
-  type FigureValues,
-  type SampleFigures,
-  type PollSample,
-} from "../../../collector/src/storage/index.js";
+import { SERIES_COLUMNS, type SeriesBatch } from "../../../collector/src/storage/index.js";
 import type { AgentSeries } from "../model.js";
 
-/** The value columns of an AgentSeries (besides t and disks). */
-export const COLUMNS = [
-  "cpu",
-  "cpuCoreMin",
-  "cpuCoreMax",
-  "temperature",
-  "load1",
-  "load5",
-  "load15",
-  "memory",
-  "swap",
-  "rxBytesPerS",
-  "txBytesPerS",
-  "securityIssues",
-  "sshFailed",
-] as const;
-export type Column = (typeof COLUMNS)[number];
-
 /**
- * Accumulates one agent's samples, oldest first, into an AgentSeries: typed arrays that double
- * when full, NaN for what a sample lacks. A sample not newer than the previous one (a duplicate)
- * is ignored. Takes whole samples or the figures a reader took off its stored lines.
+ * Accumulates one agent's series batches, oldest first, into an AgentSeries: typed arrays that
+ * double when full. A batch's samples not newer than the newest so far are dropped (a part read
+ * in parallel may overlap the one before).
  */
 export class SeriesBuilder {
   private length = 0;
   private t: Float64Array;
-  private readonly columns: Record<Column, Float64Array>;
+  private readonly values: Record<string, Float64Array> = {};
   /** Usage per mount, in order of first appearance; NaN before a mount appeared. */
   private readonly disks = new Map<string, Float64Array>();
-  /** The previous sample's mounts and their columns: most samples list the same mounts. */
-  private lastMounts: string[] = [];
-  private lastMountColumns: Float64Array[] = [];
-  private cpuCount: number | undefined;
-  private newestSample: PollSample | undefined;
-  private newestFigures: SampleFigures | undefined;
-  /** Reused for every whole sample added. */
-  private readonly scratch: FigureValues = emptyFigures();
 
   constructor(
     readonly agent: string,
@@ -52,10 +19,8 @@ export class SeriesBuilder {
   ) {
     const capacity = Math.max(1, Math.ceil(initialCapacity));
     this.t = new Float64Array(capacity);
-    this.columns = Object.fromEntries(COLUMNS.map((name) => [name, new Float64Array(capacity)])) as Record<
-      Column,
-      Float64Array
-    >;
+    for (const column of SERIES_COLUMNS)
+      this.values[column.name] = new Float64Array(capacity).fill(Number.NaN);
   }
 
   /** Samples so far. */
@@ -68,111 +33,60 @@ export class SeriesBuilder {
     return this.length === 0 ? undefined : this.t[this.length - 1];
   }
 
-  /** Adds a sample; false when it was ignored (not newer than the previous one, or without a time). */
-  add(sample: PollSample): boolean {
-    if (!this.append(readFigures(sample, this.scratch))) return false;
-    this.newestSample = sample;
-    this.newestFigures = undefined;
-    return true;
-  }
-
-  /** add() for a sample's figures; the newest one's sample() gives the series' latest snapshot. */
-  addFigures(figures: SampleFigures): boolean {
-    if (!this.append(figures)) return false;
-    this.newestFigures = figures;
-    this.newestSample = undefined;
-    return true;
+  /** Appends a batch of this agent; gives the number of its samples kept. */
+  add(batch: SeriesBatch): number {
+    const last = this.lastTime ?? Number.NEGATIVE_INFINITY;
+    let from = 0;
+    while (from < batch.t.length && !(batch.t[from]! > last)) from++;
+    const count = batch.t.length - from;
+    if (count === 0) return 0;
+    const at = this.length;
+    while (at + count > this.t.length) this.grow();
+    this.t.set(batch.t.subarray(from), at);
+    for (const [name, values] of Object.entries(batch.values))
+      this.values[name]?.set(values.subarray(from), at);
+    for (const [mount, usage] of batch.disks) {
+      let column = this.disks.get(mount);
+      if (column === undefined) {
+        column = new Float64Array(this.t.length).fill(Number.NaN);
+        this.disks.set(mount, column);
+      }
+      column.set(usage.subarray(from), at);
+    }
+    this.length = at + count;
+    return count;
   }
 
   /** The series so far, trimmed to its length (the builder can go on). */
   build(): AgentSeries {
     const n = this.length;
     const trim = (column: Float64Array): Float64Array => column.slice(0, n);
-    const { columns } = this;
+    const values = Object.fromEntries(
+      Object.entries(this.values).map(([name, column]) => [name, trim(column)]),
+    );
+    const counts = values.cpu_count!;
+    let cpuCount: number | undefined;
+    for (let i = n - 1; i >= 0 && cpuCount === undefined; i--)
+      if (!Number.isNaN(counts[i])) cpuCount = counts[i];
     return {
       agent: this.agent,
       t: trim(this.t),
-      cpu: trim(columns.cpu),
-      cpuCoreMin: trim(columns.cpuCoreMin),
-      cpuCoreMax: trim(columns.cpuCoreMax),
-      temperature: trim(columns.temperature),
-      load1: trim(columns.load1),
-      load5: trim(columns.load5),
-      load15: trim(columns.load15),
-      memory: trim(columns.memory),
-      swap: trim(columns.swap),
+      values,
       disks: new Map([...this.disks].map(([mount, usage]) => [mount, trim(usage)])),
-      rxBytesPerS: trim(columns.rxBytesPerS),
-      txBytesPerS: trim(columns.txBytesPerS),
-      securityIssues: trim(columns.securityIssues),
-      sshFailed: trim(columns.sshFailed),
-      latest: this.latest(),
-      cpuCount: this.cpuCount,
+      latest: undefined,
+      cpuCount,
     };
-  }
-
-  private latest(): NormalisedSnapshot | undefined {
-    return (this.newestSample ?? this.newestFigures?.sample())?.snapshot;
-  }
-
-  private append(f: FigureValues): boolean {
-    const i = this.length;
-    const previous = i === 0 ? Number.NEGATIVE_INFINITY : (this.t[i - 1] as number);
-    if (!(f.time > previous)) return false;
-    if (i === this.t.length) this.grow();
-    const { columns } = this;
-    this.t[i] = f.time;
-    columns.cpu[i] = f.cpuPercent;
-    columns.cpuCoreMin[i] = f.cpuCoreMin;
-    columns.cpuCoreMax[i] = f.cpuCoreMax;
-    columns.temperature[i] = f.temperatureCelsius;
-    columns.load1[i] = f.load1;
-    columns.load5[i] = f.load5;
-    columns.load15[i] = f.load15;
-    columns.memory[i] = f.memoryPercent;
-    columns.swap[i] = f.swapPercent;
-    columns.rxBytesPerS[i] = f.rxBytesPerS;
-    columns.txBytesPerS[i] = f.txBytesPerS;
-    columns.securityIssues[i] = f.securityIssues;
-    columns.sshFailed[i] = f.sshFailed;
-    this.appendDisks(i, f.diskMounts, f.diskPercents);
-    if (!Number.isNaN(f.cpuCount)) this.cpuCount = f.cpuCount;
-    this.length = i + 1;
-    return true;
-  }
-
-  private appendDisks(i: number, mounts: readonly string[], percents: readonly number[]): void {
-    const known = this.lastMountColumns;
-    let same = mounts.length === this.lastMounts.length;
-    for (let d = 0; same && d < mounts.length; d++) same = mounts[d] === this.lastMounts[d];
-    if (!same) {
-      this.lastMounts = [...mounts];
-      this.lastMountColumns = mounts.map((mount) => {
-        let usage = this.disks.get(mount);
-        if (usage === undefined) {
-          usage = new Float64Array(this.t.length).fill(Number.NaN);
-          this.disks.set(mount, usage);
-        }
-        return usage;
-      });
-    }
-    // absent mounts (fewer listed than known) get a gap
-    if (this.disks.size > mounts.length || !same)
-      for (const usage of this.disks.values()) usage[i] = Number.NaN;
-    const columns = same ? known : this.lastMountColumns;
-    for (let d = 0; d < mounts.length; d++) (columns[d] as Float64Array)[i] = percents[d] as number;
   }
 
   private grow(): void {
     const grown = (column: Float64Array): Float64Array => {
-      const bigger = new Float64Array(column.length * 2);
+      const bigger = new Float64Array(column.length * 2).fill(Number.NaN);
       bigger.set(column);
       return bigger;
     };
     this.t = grown(this.t);
-    for (const name of COLUMNS) this.columns[name] = grown(this.columns[name]);
+    for (const name of Object.keys(this.values)) this.values[name] = grown(this.values[name]!);
     for (const [mount, usage] of this.disks) this.disks.set(mount, grown(usage));
-    this.lastMountColumns = this.lastMounts.map((mount) => this.disks.get(mount) as Float64Array);
   }
 }
 
@@ -182,13 +96,14 @@ export class SeriesBuilders {
 
   constructor(private readonly capacity: number) {}
 
-  of(agent: string): SeriesBuilder {
-    let builder = this.builders.get(agent);
+  /** Adds the batch to its agent's series; gives the number of samples kept. */
+  add(batch: SeriesBatch): number {
+    let builder = this.builders.get(batch.agent);
     if (builder === undefined) {
-      builder = new SeriesBuilder(agent, this.capacity);
-      this.builders.set(agent, builder);
+      builder = new SeriesBuilder(batch.agent, this.capacity);
+      this.builders.set(batch.agent, builder);
     }
-    return builder;
+    return builder.add(batch);
   }
 
   build(): Map<string, AgentSeries> {

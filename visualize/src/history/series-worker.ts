@@ -1,5 +1,5 @@
 import {
-  type TimeRange,
+  type SeriesQuery,
   FileHistoryReader,
   type FileHistoryReaderOptions,
   type FilePart,
@@ -12,7 +12,7 @@ export interface SeriesJob {
   id: number;
   files: FileHistoryReaderOptions;
   part: FilePart;
-  range: TimeRange;
+  query: SeriesQuery;
   capacity: number;
 }
 
@@ -26,8 +26,7 @@ async function readPart(job: SeriesJob): Promise<SeriesResult> {
   const series = new SeriesBuilders(job.capacity);
   let samples = 0;
   try {
-    for await (const batch of reader.figuresOfPart(job.part, job.range))
-      for (const figures of batch) if (series.of(figures.agent).addFigures(figures)) samples++;
+    for await (const batch of reader.seriesOfPart(job.part, job.query)) samples += series.add(batch);
   } finally {
     await reader.close();
   }

@@ -5,7 +5,7 @@ import { canReadInParallel, readSeriesInParallel } from "../history/parallel-ser
 import { threadCount } from "../workers/worker-pool.js";
 import { safeFileName } from "../charts/safe-file-name.js";
 import { createCsvWriter, type AgentCsvWriter } from "../csv/csv-writer.js";
-import { writeHistoryCsv } from "../csv/write-csv.js";
+import { CsvRows, writeHistoryCsv } from "../csv/write-csv.js";
 import { loadDashboardAssets, writeDashboardPages } from "../dashboard/index.js";
 import type { AgentCharts, AgentHistory, DashboardCharts, PlotKind } from "../model.js";
 import type { HistorySource } from "./history-source.js";
@@ -77,7 +77,9 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
   const renderThreads = history.agents.length >= 4 * threads ? threads : 1;
   const renderer = createRenderer(renderThreads);
   // drawing here: the CSV files can be written on another core meanwhile
-  const csvWriter = createCsvWriter(renderThreads === 1 && threads > 1);
+  // each agent's rows are formatted once, for its CSV file and the combined one
+  const csvRows = new CsvRows();
+  const csvWriter = createCsvWriter(renderThreads === 1 && threads > 1, csvRows);
   // the render phase includes the agents' CSV files, written while their charts are drawn
   const renderStarted = performance.now();
   let drawn = 0;
@@ -110,7 +112,7 @@ export async function generateDashboard(options: GenerateOptions): Promise<Gener
 
   const dashboard: DashboardCharts = { agents: agentCharts, overview, csv: "data.csv" };
   await timer.time("write", async () => {
-    await writeHistoryCsv(path.join(outputDir, dashboard.csv), history.agents);
+    await writeHistoryCsv(path.join(outputDir, dashboard.csv), history.agents, csvRows);
     await writeDashboardPages(outputDir, history, dashboard, { generatedAt: new Date(), assets });
     await state.save();
   });

@@ -7,6 +7,7 @@ import {
 } from "../../../collector/src/config/load-config.js";
 import {
   FileHistoryReader,
+  loadMysqlBackend,
   type FileHistoryReaderOptions,
   type HistoryReader,
 } from "../../../collector/src/storage/index.js";
@@ -46,7 +47,7 @@ export function historySource(
       where: `mysql://${s.mysql_host}:${s.mysql_port}/${s.mysql_database}`,
       // loaded only when used: knex and mysql2 take a while to load
       open: async () =>
-        new (await import("../../../collector/src/storage/mysql/mysql-reader.js")).MysqlHistoryReader({
+        new (await loadMysqlBackend()).MysqlHistoryReader({
           host: s.mysql_host,
           port: s.mysql_port,
           user: s.mysql_user,

@@ -1,6 +1,6 @@
 import type { MetricsSnapshot } from "../../../common/src/contract/protocol.js";
 import type { ResolvedRules } from "../../../collector/src/alerts/evaluator/types.js";
-import type { AgentHistory, AgentSeries } from "../../src/model.js";
+import { seriesValues, type AgentHistory, type AgentSeries } from "../../src/model.js";
 
 export interface FakeHistoryOptions {
   agent?: string;
@@ -52,30 +52,56 @@ export function fakeHistory(options: FakeHistoryOptions): AgentHistory {
     );
   });
   const cpuCount = options.cpuCount ?? 4;
+  // drawn in this order: the random numbers, and so the charts, stay those of a given seed
+  const coreMin =
+    options.perCore === false ? fill(() => Number.NaN) : fill((i) => clamp(cpu[i]! - 10 - 10 * random()));
+  const coreMax =
+    options.perCore === false ? fill(() => Number.NaN) : fill((i) => clamp(cpu[i]! + 10 + 20 * random()));
+  const temperature =
+    options.temperature === false ? fill(() => Number.NaN) : fill((i) => 45 + cpu[i]! / 4 + random());
+  const load1 = fill((i) => (cpu[i]! / 100) * cpuCount * (1 + 0.3 * random()));
+  const load5 = fill((i) => (cpu[i]! / 100) * cpuCount);
+  const load15 = fill((i) => (cpu[i]! / 100) * cpuCount * 0.9);
+  const memory = fill((i) => clamp(55 + 10 * wave(i, 20_000, phase) + 2 * random()));
+  const swap = fill((i) => clamp(5 + 3 * wave(i, 30_000, phase)));
+  const rx = fill((i) => 3_000_000 * (1.2 + wave(i, 5000, phase)) * (0.8 + 0.4 * random()));
+  const tx = fill((i) => 800_000 * (1.2 + wave(i, 7000, phase)) * (0.8 + 0.4 * random()));
+  const securityIssues = fill((i) => (i > n * 0.6 && i < n * 0.8 ? 2 : i > n * 0.3 && i < n * 0.4 ? 1 : 0));
+  const sshFailed = fill((i) => Math.round(Math.max(0, 40 * wave(i, 3000, phase) + 10 * random())));
   const series: AgentSeries = {
     agent: options.agent ?? "web-01",
     t: Float64Array.from(times),
-    cpu,
-    cpuCoreMin:
-      options.perCore === false ? fill(() => Number.NaN) : fill((i) => clamp(cpu[i]! - 10 - 10 * random())),
-    cpuCoreMax:
-      options.perCore === false ? fill(() => Number.NaN) : fill((i) => clamp(cpu[i]! + 10 + 20 * random())),
-    temperature:
-      options.temperature === false ? fill(() => Number.NaN) : fill((i) => 45 + cpu[i]! / 4 + random()),
-    load1: fill((i) => (cpu[i]! / 100) * cpuCount * (1 + 0.3 * random())),
-    load5: fill((i) => (cpu[i]! / 100) * cpuCount),
-    load15: fill((i) => (cpu[i]! / 100) * cpuCount * 0.9),
-    memory: fill((i) => clamp(55 + 10 * wave(i, 20_000, phase) + 2 * random())),
-    swap: fill((i) => clamp(5 + 3 * wave(i, 30_000, phase))),
+    values: seriesValues(n, {
+      cpu_usage_percent: cpu,
+      cpu_count: fill(() => cpuCount),
+      load_1: load1,
+      load_5: load5,
+      load_15: load15,
+      cpu_temperature_celsius: temperature,
+      memory_total_bytes: fill(() => 16 * 2 ** 30),
+      memory_usage_percent: memory,
+      swap_percent: swap,
+      net_rx_bytes_per_s: rx,
+      net_tx_bytes_per_s: tx,
+      security_issue_count: securityIssues,
+      ssh_failed_total: sshFailed,
+      worst_disk_usage_percent: worstDisk(disks, n),
+      cpu_core_min_percent: coreMin,
+      cpu_core_max_percent: coreMax,
+    }),
     disks,
-    rxBytesPerS: fill((i) => 3_000_000 * (1.2 + wave(i, 5000, phase)) * (0.8 + 0.4 * random())),
-    txBytesPerS: fill((i) => 800_000 * (1.2 + wave(i, 7000, phase)) * (0.8 + 0.4 * random())),
-    securityIssues: fill((i) => (i > n * 0.6 && i < n * 0.8 ? 2 : i > n * 0.3 && i < n * 0.4 ? 1 : 0)),
-    sshFailed: fill((i) => Math.round(Math.max(0, 40 * wave(i, 3000, phase) + 10 * random()))),
     latest: snapshot(options),
     cpuCount,
   };
   return { series, events: [], down: false, lastSeen: times.at(-1), rules: options.rules ?? {} };
+}
+
+/** Per sample, the fullest mount's usage; NaN without mounts. */
+function worstDisk(disks: ReadonlyMap<string, Float64Array>, n: number): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => {
+    const usages = [...disks.values()].map((usage) => usage[i]!);
+    return usages.length === 0 ? Number.NaN : Math.max(...usages);
+  });
 }
 
 function clamp(value: number): number {

@@ -133,6 +133,8 @@ export const SNAPSHOT_SPEC: StructSpecOf<MetricsSnapshot> = {
         swap_total_bytes: "number",
         swap_used_bytes: "number",
         swap_percent: "number",
+        cached_bytes: "number",
+        buffers_bytes: "number",
       },
     },
     disks: {

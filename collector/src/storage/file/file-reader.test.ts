@@ -4,10 +4,10 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
-import { figuresOf } from "../figures.js";
-import type { SampleFigures } from "../figures.js";
+import { SERIES_COLUMNS } from "../columns.js";
 import type { AlertRecord, PollSample, TimeRange } from "../records.js";
-import { FileHistoryReader } from "./file-reader.js";
+import { seriesRowOf, type SeriesBatch, type SeriesQuery } from "../series.js";
+import { FileHistoryReader, type FilePart } from "./file-reader.js";
 import { FileStore } from "./file-store.js";
 import { sampleJsonLine } from "./lines.js";
 
@@ -48,6 +48,41 @@ const sample = (i: number, agent = i % 2 === 0 ? "web-01" : "web-02"): PollSampl
 const samples = (from: number, count: number) => Array.from({ length: count }, (_, i) => sample(from + i));
 const ALL: TimeRange = { from: 0, to: Number.MAX_SAFE_INTEGER };
 
+/** A series read, per agent: each sample's time, its values by column, its disks' usage by mount (NaN where absent). */
+type Read = Map<string, { t: number[]; values: Record<string, number[]>; disks: Map<string, number[]> }>;
+
+function addBatch(out: Read, batch: SeriesBatch): void {
+  let series = out.get(batch.agent);
+  if (series === undefined) {
+    series = { t: [], values: {}, disks: new Map() };
+    out.set(batch.agent, series);
+  }
+  const before = series.t.length;
+  series.t.push(...batch.t);
+  for (const [name, values] of Object.entries(batch.values))
+    (series.values[name] ??= Array<number>(before).fill(Number.NaN)).push(...values);
+  for (const [mount, usage] of batch.disks) {
+    const column = series.disks.get(mount) ?? Array<number>(before).fill(Number.NaN);
+    while (column.length < before) column.push(Number.NaN);
+    column.push(...usage);
+    series.disks.set(mount, column);
+  }
+  for (const column of series.disks.values()) while (column.length < series.t.length) column.push(Number.NaN);
+}
+
+/** What a series read of these samples (in time order per agent) must give: seriesRowOf's rows. */
+function expectedRead(list: readonly PollSample[]): Read {
+  const out: Read = new Map();
+  for (const row of list.map(seriesRowOf))
+    addBatch(out, {
+      agent: row.agent,
+      t: Float64Array.of(row.time),
+      values: Object.fromEntries(SERIES_COLUMNS.map((c, i) => [c.name, Float64Array.of(row.values[i]!)])),
+      disks: new Map(row.mounts.map((mount, d) => [mount, Float64Array.of(row.percents[d]!)])),
+    });
+  return out;
+}
+
 describe("file history reader", () => {
   let dir: string;
   let jsonFile: string;
@@ -66,10 +101,10 @@ describe("file history reader", () => {
     await reader.close();
     return out;
   };
-  const readFigures = async (range: TimeRange = ALL, agents?: ReadonlySet<string>) => {
+  const readSeries = async (query: SeriesQuery = ALL) => {
     const reader = new FileHistoryReader({ jsonFile, eventsFile });
-    const out: SampleFigures[] = [];
-    for await (const f of reader.figures(range, agents)) out.push(f);
+    const out: Read = new Map();
+    for await (const batch of reader.series(query)) addBatch(out, batch);
     await reader.close();
     return out;
   };
@@ -164,52 +199,65 @@ describe("file history reader", () => {
     expect(await read()).toEqual(written);
   });
 
-  it("reads the figures of every sample: as figuresOf gives them, once, in order", async () => {
+  it("reads the series of every sample: as seriesRowOf gives them, once, in time order per agent", async () => {
     const shuffled = samples(0, 50).sort((a, b) => (a.duration_ms % 3) - (b.duration_ms % 3));
     await write([
       ...Array.from({ length: 10 }, (_, b) => samples(b * 10 + 50, 10)),
       shuffled,
       samples(20, 40),
     ]);
-    const figures = await readFigures();
-    const expected = samples(0, 150).map(figuresOf);
-    expect(figures.map(({ sample: _, ...f }) => f)).toEqual(expected.map(({ sample: _, ...f }) => f));
+    expect(await readSeries()).toEqual(expectedRead(samples(0, 150)));
     const at = (i: number) => T0 + i * 1000;
-    const some = await readFigures({ from: at(10), to: at(20) }, new Set(["web-02", "db"]));
-    expect(some.map((f) => f.ts)).toEqual(
-      samples(10, 10)
-        .filter((s) => s.agent === "web-02")
-        .map((s) => s.ts),
+    const some = await readSeries({ from: at(10), to: at(20), agents: new Set(["web-02", "db"]) });
+    expect(some).toEqual(expectedRead(samples(10, 10).filter((s) => s.agent === "web-02")));
+    const columns = ["load_1", "cpu_usage_percent"];
+    const narrow = await readSeries({ ...ALL, columns });
+    expect(Object.keys(narrow.get("web-01")!.values).sort()).toEqual([...columns].sort());
+    expect(narrow.get("web-01")!.values.load_1).toEqual(
+      samples(0, 150)
+        .filter((s) => s.agent === "web-01")
+        .map((s) => s.snapshot.load!.load_1),
     );
   });
 
-  it("reads the same figures in parts (whole lines, archives whole) as in one go", async () => {
+  it("reads the same series in parts (whole lines, archives whole) as in one go", async () => {
     await write(
       Array.from({ length: 12 }, (_, b) => samples(b * 25, 25)),
       60 * 1024,
     );
-    const whole = (await readFigures()).map((f) => f.ts);
+    const whole = await readSeries();
+    expect(whole).toEqual(expectedRead(samples(0, 300)));
     const reader = new FileHistoryReader({ jsonFile, eventsFile });
-    const parts = await reader.samplesParts(ALL, 4);
+    const parts: FilePart[] = await reader.seriesParts(ALL, 4);
     expect(parts.length).toBeGreaterThanOrEqual(4);
-    const inParts: string[] = [];
-    for (const part of parts)
-      for await (const batch of reader.figuresOfPart(part, ALL)) inParts.push(...batch.map((f) => f.ts));
+    expect(parts.some((part) => part.bytes !== undefined)).toBe(true);
+    // parts read in parallel, then put together in order
+    const reads = await Promise.all(
+      parts.map(async (part) => {
+        const out: SeriesBatch[] = [];
+        for await (const batch of reader.seriesOfPart(part, ALL)) out.push(batch);
+        return out;
+      }),
+    );
     await reader.close();
+    const inParts: Read = new Map();
+    for (const batch of reads.flat()) addBatch(inParts, batch);
     expect(inParts).toEqual(whole);
-    expect(whole).toHaveLength(300);
   });
 
-  it("gives the whole sample of each agent's newest figures", async () => {
+  it("gives the whole samples at each agent's newest time of a series read", async () => {
     await write([samples(0, 30)]);
-    const figures = await readFigures();
-    const newest = (agent: string) =>
-      figures
-        .filter((f) => f.agent === agent)
-        .at(-1)
-        ?.sample();
-    expect(newest("web-01")).toEqual(sample(28));
-    expect(newest("web-02")).toEqual(sample(29));
+    const read = await readSeries();
+    const newest = new Map([...read].map(([agent, series]) => [agent, series.t.at(-1)!]));
+    const reader = new FileHistoryReader({ jsonFile, eventsFile });
+    const found = await reader.samplesAt(newest);
+    await reader.close();
+    expect(found).toEqual(
+      new Map([
+        ["web-01", sample(28)],
+        ["web-02", sample(29)],
+      ]),
+    );
   });
 
   it("reads the alert history: in time order, filtered, replays dropped", async () => {

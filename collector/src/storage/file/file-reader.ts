@@ -1,10 +1,9 @@
 import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import type { SampleFigures } from "../figures.js";
 import type { AlertRecord, PollEvent, PollSample, TimeRange } from "../records.js";
+import { SeriesBatcher, queryColumns, seriesRowOf } from "../series.js";
+import type { SeriesBatch, SeriesQuery, SeriesRow } from "../series.js";
 import type { HistoryReader } from "../store.js";
-import { parseFiguresFileLine, parseFiguresSinceLine } from "./figures-file.js";
-import { FiguresLineParser } from "./figures-line.js";
 import { listRotatedFiles } from "./file-names.js";
 import { findSamples } from "./find-samples.js";
 import { AgentNames, readLineHead } from "./line-head.js";
@@ -12,6 +11,7 @@ import type { LineHead } from "./line-head.js";
 import { parseAlertLine, parseEventLine, parseSampleLine } from "./lines.js";
 import { readFirstLine, readLineTexts, splitAtLines, type ByteRange } from "./read-lines.js";
 import { RecentKeys, ReorderWindow } from "./reorder.js";
+import { SeriesLineParser, parseFiguresSinceLine } from "./series-line.js";
 
 export interface FileHistoryReaderOptions {
   jsonFile: string;
@@ -28,55 +28,52 @@ export interface FileHistoryReaderOptions {
 
 const DAY_MS = 86_400_000;
 
-interface RecordKind<T extends { ts: string }> {
+interface RecordKind<T> {
   /** The record of the line at [start, end) of `text`. */
   parse(text: string, start: number, end: number, head: LineHead | undefined): T | undefined;
   agentOf(record: T): string;
+  /** Epoch ms. */
+  timeOf(record: T): number;
   /** Identity for dropping duplicates as they are read. */
   key?(record: T): string;
-  /** Whether to give out a record the reorder window releases. */
-  release?(record: T): boolean;
 }
 
 const SAMPLES: RecordKind<PollSample> = {
   parse: (text, start, end) => parseSampleLine(text.slice(start, end)),
   agentOf: (sample) => sample.agent,
+  timeOf: (sample) => Date.parse(sample.ts),
   key: (sample) => `${sample.agent}\n${sample.ts}`,
 };
 
 /**
- * Figures come out strictly in time order per agent: one no newer than its agent's previous
- * one, a duplicate or a straggler the reorder window could not place, is dropped. Cheaper than
- * remembering keys, and what a series needs. Taken off the samples file, or the figures file.
+ * Series rows, off the figures file or, before it began, off whole samples. Rows come out in
+ * time order per agent; SeriesBatcher drops those no newer than their agent's previous one.
  */
-function figuresKind(figuresFile: boolean): RecordKind<SampleFigures> {
-  const lastTimes = new Map<string, number>();
-  let parse = parseFiguresFileLine;
-  if (!figuresFile) {
-    const parser = new FiguresLineParser();
-    parse = (text, start, end, head) => parser.parse(text, start, end, head);
-  }
+function seriesKind(figuresFile: boolean): RecordKind<SeriesRow> {
+  const parser = new SeriesLineParser();
   return {
-    parse,
-    agentOf: (figures) => figures.agent,
-    release: (figures) => {
-      const last = lastTimes.get(figures.agent);
-      if (last !== undefined && !(figures.time > last)) return false;
-      lastTimes.set(figures.agent, figures.time);
-      return true;
-    },
+    parse: figuresFile
+      ? (text, start, end, head) => parser.parse(text, start, end, head)
+      : (text, start, end) => {
+          const sample = parseSampleLine(text.slice(start, end));
+          return sample === undefined ? undefined : seriesRowOf(sample);
+        },
+    agentOf: (row) => row.agent,
+    timeOf: (row) => row.time,
   };
 }
 
 const EVENTS: RecordKind<PollEvent> = {
   parse: (text, start, end) => parseEventLine(text.slice(start, end)),
   agentOf: (event) => event.agent,
+  timeOf: (event) => Date.parse(event.ts),
   key: (event) => `${event.agent}\n${event.ts}\n${event.kind}`,
 };
 
 const ALERTS: RecordKind<AlertRecord> = {
   parse: (text, start, end) => parseAlertLine(text.slice(start, end)),
   agentOf: (record) => record.alert.agent,
+  timeOf: (record) => Date.parse(record.ts),
   key: (record) => `${record.alert.id}\n${record.kind}\n${record.ts}`,
 };
 
@@ -96,17 +93,21 @@ export class FileHistoryReader implements HistoryReader {
   }
 
   /**
-   * The samples' figures in time order per agent (see figuresKind): from the figures file where
-   * it covers the range, else taken off the samples file without decoding whole snapshots
-   * (figures-line.ts). Figures from the figures file have no sample(): see samplesAt.
+   * The range's series (see HistoryReader.series): from the figures file where it covers the
+   * range, else off whole samples (histories written before the figures file, slower).
    */
-  async *figures(range: TimeRange, agents?: ReadonlySet<string>): AsyncGenerator<SampleFigures> {
-    for await (const batch of this.figureBatches(range, agents)) yield* batch;
-  }
-
-  async *figureBatches(range: TimeRange, agents?: ReadonlySet<string>): AsyncGenerator<SampleFigures[]> {
-    for (const piece of await this.figuresPieces(range))
-      yield* this.readBatches(piece.file, piece.range, figuresKind(piece.figuresFile), agents);
+  async *series(query: SeriesQuery): AsyncGenerator<SeriesBatch> {
+    const batcher = new SeriesBatcher(queryColumns(query));
+    for (const piece of await this.figuresPieces(query))
+      for await (const rows of this.readBatches(
+        piece.file,
+        piece.range,
+        seriesKind(piece.figuresFile),
+        query.agents,
+      )) {
+        for (const row of rows) batcher.add(row);
+        yield* batcher.take();
+      }
   }
 
   /**
@@ -128,13 +129,13 @@ export class FileHistoryReader implements HistoryReader {
   }
 
   /**
-   * The files holding the range's figures cut into about `count` parts of about equal size,
+   * The files holding the range's series cut into about `count` parts of about equal size,
    * oldest first (whole archives, and ranges of whole lines of the larger plain files), for
-   * readers working in parallel: figuresOfPart over each part, concatenated in order, gives
-   * what figures() gives (records of an agent no newer than its newest of the parts before
-   * must be dropped).
+   * readers working in parallel: seriesOfPart over each part, concatenated in order, gives
+   * what series() gives (rows of an agent no newer than its newest of the parts before must be
+   * dropped).
    */
-  async samplesParts(range: TimeRange, count: number): Promise<FilePart[]> {
+  async seriesParts(range: TimeRange, count: number): Promise<FilePart[]> {
     const files: Array<{ path: string; gzipped: boolean; piece: FiguresPiece }> = [];
     for (const piece of await this.figuresPieces(range))
       for (const file of await this.filesFor(piece.file, piece.range)) files.push({ ...file, piece });
@@ -153,21 +154,18 @@ export class FileHistoryReader implements HistoryReader {
     return parts;
   }
 
-  /**
-   * figures() of one part from samplesParts, in batches of the figures of about 64 KB of lines:
-   * a yield per record costs as much as taking the record off its line.
-   */
-  figuresOfPart(
-    part: FilePart,
-    range: TimeRange,
-    agents?: ReadonlySet<string>,
-  ): AsyncIterable<SampleFigures[]> {
-    const clipped = {
-      ...range,
-      from: Math.max(range.from, part.from ?? range.from),
-      to: Math.min(range.to, part.to ?? range.to),
+  /** series() of one part from seriesParts. */
+  async *seriesOfPart(part: FilePart, query: SeriesQuery): AsyncGenerator<SeriesBatch> {
+    const range = {
+      from: Math.max(query.from, part.from ?? query.from),
+      to: Math.min(query.to, part.to ?? query.to),
     };
-    return this.readBatches(part.path, clipped, figuresKind(part.figuresFile === true), agents, [part]);
+    const batcher = new SeriesBatcher(queryColumns(query));
+    const kind = seriesKind(part.figuresFile === true);
+    for await (const rows of this.readBatches(part.path, range, kind, query.agents, [part])) {
+      for (const row of rows) batcher.add(row);
+      yield* batcher.take();
+    }
   }
 
   /**
@@ -223,7 +221,7 @@ export class FileHistoryReader implements HistoryReader {
     return (await listRotatedFiles(file)).filter((f) => Date.parse(f.date) + DAY_MS > range.from);
   }
 
-  private async *read<T extends { ts: string }>(
+  private async *read<T>(
     file: string,
     range: TimeRange,
     kind: RecordKind<T>,
@@ -232,7 +230,7 @@ export class FileHistoryReader implements HistoryReader {
     for await (const batch of this.readBatches(file, range, kind, agents)) yield* batch;
   }
 
-  private async *readBatches<T extends { ts: string }>(
+  private async *readBatches<T>(
     file: string,
     range: TimeRange,
     kind: RecordKind<T>,
@@ -263,18 +261,17 @@ export class FileHistoryReader implements HistoryReader {
             continue;
           }
           const agent = kind.agentOf(record);
+          const time = kind.timeOf(record);
           // the head is the record's own agent and ts unless the line is odd (a key written twice)
-          const checked = head !== undefined && head.ts === record.ts && head.agent === agent;
-          const time = checked ? head.time : Date.parse(record.ts);
-          if (!checked && !wanted(agent, time)) continue;
+          if (!(head?.agent === agent && head.time === time) && !wanted(agent, time)) continue;
           if (kind.key !== undefined && !recent.add(kind.key(record))) continue;
           const out = window.push(time, record);
-          if (out !== undefined && (kind.release === undefined || kind.release(out))) released.push(out);
+          if (out !== undefined) released.push(out);
         }
         if (released.length > 0) yield released;
       }
     }
-    const rest = [...window.drain()].filter((out) => kind.release === undefined || kind.release(out));
+    const rest = [...window.drain()];
     if (rest.length > 0) yield rest;
   }
 }

@@ -3,7 +3,7 @@ import { access, mkdir, stat, statfs } from "node:fs/promises";
 import path from "node:path";
 import type { AlertRecord, PollEvent, PollSample } from "../records.js";
 import type { Store } from "../store.js";
-import { figuresFileLine, figuresSinceLine } from "./figures-file.js";
+import { figuresSinceLine, seriesLine } from "./series-line.js";
 import { listRotatedFiles } from "./file-names.js";
 import { eventJsonLine, sampleJsonLine, sampleLogLine } from "./lines.js";
 import { RotatingFile } from "./rotating-file.js";
@@ -63,7 +63,7 @@ export class FileStore implements Store {
     // every line is made before any is written: a record that cannot be encoded writes nothing
     const json = samples.map(sampleJsonLine);
     const log = samples.map(sampleLogLine);
-    const figures = this.figures === undefined ? [] : samples.map(figuresFileLine);
+    const figures = this.figures === undefined ? [] : samples.map(seriesLine);
     await allOrNothing([
       [this.json, json],
       [this.metrics, log],

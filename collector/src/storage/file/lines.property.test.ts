@@ -3,14 +3,16 @@
  * (collector/test/arbitrary-snapshot.ts): they never throw, the log line is one line of
  * printable text, and each JSON line gives back what was written.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { alertRecord, pollEvent, pollSample } from "../../../test/arbitrary-snapshot.js";
-import { figuresOf } from "../figures.js";
-import type { FigureValues, SampleFigures } from "../figures.js";
+import { SERIES_COLUMNS } from "../columns.js";
 import type { PollSample } from "../records.js";
-import { figuresFileLine, parseFiguresFileLine } from "./figures-file.js";
-import { FiguresLineParser } from "./figures-line.js";
+import { seriesRowOf, type SeriesRow } from "../series.js";
+import { FileHistoryReader } from "./file-reader.js";
 import { AgentNames, readLineHead } from "./line-head.js";
 import {
   eventJsonLine,
@@ -20,6 +22,7 @@ import {
   sampleJsonLine,
   sampleLogLine,
 } from "./lines.js";
+import { SeriesLineParser, seriesLine } from "./series-line.js";
 
 const RUNS = { numRuns: 500, seed: 20_261_122 };
 
@@ -38,8 +41,9 @@ function withoutNegativeZero<T>(value: T): T {
   return value;
 }
 
-const values = ({ sample: _, ...figures }: SampleFigures): FigureValues =>
-  withoutNegativeZero({ ...figures });
+/** A row as plain data (a parsed row holds its values in a Float64Array), -0 read as 0. */
+const plain = (row: SeriesRow) =>
+  withoutNegativeZero({ ...row, values: Array.from(row.values), percents: Array.from(row.percents) });
 
 // Line breaks and control characters (C0, DEL, C1), and the Unicode line and paragraph separators.
 const NOT_ONE_LINE = /[\p{Cc}\u2028\u2029]/u;
@@ -87,36 +91,98 @@ describe("metrics_data.jsonl line (sampleJsonLine)", { timeout: 20_000 }, () => 
     );
   });
 
-  it("gives the figures of figuresOf through the reader's fast path (FiguresLineParser)", () => {
-    fc.assert(
-      fc.property(pollSample, (sample) => {
-        const line = sampleJsonLine(sample);
-        // the line inside a larger text, as the reader sees it
-        const text = `{"agent":"other","ts":"x"}\n${line}\n{"agent":"next","ts":"y"}`;
-        const start = text.indexOf("\n") + 1;
-        const end = start + line.length;
-        const head = readLineHead(text, start, end, new AgentNames());
-        expect(head).toBeDefined();
-        const figures = new FiguresLineParser().parse(text, start, end, head);
-        expect(figures).toBeDefined();
-        expect(values(figures!)).toEqual(values(figuresOf(sample)));
-      }),
-      RUNS,
-    );
+  it("is read as series through the samples file as seriesRowOf reads the sample, and so is its series line", async () => {
+    // the reader of a history written before the figures file: metrics_data.jsonl only
+    const dir = mkdtempSync(path.join(tmpdir(), "lines-property-"));
+    const files = {
+      jsonFile: path.join(dir, "metrics_data.jsonl"),
+      figuresFile: path.join(dir, "metrics_figures.jsonl"),
+      eventsFile: path.join(dir, "poll_events.jsonl"),
+    };
+    /** The file a store writes on one day (the reader skips only files dated before the range). */
+    const dated = (stem: string) => path.join(dir, `${stem}-2026-11-22.jsonl`);
+    const range = { from: -8.64e15, to: 8.64e15 };
+    /** Per agent, its one sample's row as a series read gives it back. */
+    const readRows = async (withFigures: boolean) => {
+      const reader = new FileHistoryReader({
+        ...files,
+        figuresFile: withFigures ? files.figuresFile : undefined,
+      });
+      const rows = new Map<
+        string,
+        { time: number[]; values: Record<string, number[]>; disks: Map<string, number[]> }
+      >();
+      for await (const batch of reader.series(range)) {
+        expect(rows.has(batch.agent)).toBe(false);
+        const disks = new Map([...batch.disks].map(([mount, usage]) => [mount, Array.from(usage)]));
+        const values = Object.fromEntries(
+          Object.entries(batch.values).map(([name, v]) => [name, Array.from(v)]),
+        );
+        rows.set(batch.agent, { time: Array.from(batch.t), values, disks });
+      }
+      await reader.close();
+      expect(reader.skippedLines).toBe(0);
+      return rows;
+    };
+    /** What they must be: seriesRowOf's, a mount listed twice giving its last usage. */
+    const expected = (samples: readonly PollSample[]) =>
+      new Map(
+        samples.map((sample) => {
+          const row = plain(seriesRowOf(sample));
+          const values = Object.fromEntries(
+            SERIES_COLUMNS.map((column, i) => [column.name, [row.values[i]!]]),
+          );
+          const disks = new Map(row.mounts.map((mount, d) => [mount, [row.percents[d]!]]));
+          return [sample.agent, { time: [row.time], values, disks }];
+        }),
+      );
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.array(pollSample, { minLength: 1, maxLength: 5 }), async (generated) => {
+          const samples = generated.map((sample, i) => ({ ...sample, agent: `${i}.${sample.agent}` }));
+          writeFileSync(
+            dated("metrics_data"),
+            samples.map((sample) => `${sampleJsonLine(sample)}\n`).join(""),
+          );
+          writeFileSync(
+            dated("metrics_figures"),
+            samples.map((sample) => `${seriesLine(sample)}\n`).join(""),
+          );
+          const want = expected(samples);
+          expect(await readRows(false)).toEqual(want);
+          expect(await readRows(true)).toEqual(want);
+        }),
+        { numRuns: 200, seed: 20_261_127 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
-describe("metrics_figures.jsonl line (figuresFileLine)", { timeout: 20_000 }, () => {
-  it("parses back through the figures file's parser to figuresOf(sample)", () => {
+describe("metrics_figures.jsonl line (seriesLine)", { timeout: 20_000 }, () => {
+  it("parses back in place, inside a larger text, to seriesRowOf(sample)", () => {
+    // one parser for every line, as the reader has: what it keeps of a line must not leak into the next
+    const parser = new SeriesLineParser();
     fc.assert(
-      fc.property(pollSample, (sample: PollSample) => {
-        const line = figuresFileLine(sample);
-        expect(line).not.toMatch(/[\n\r]/);
-        expect(() => JSON.parse(line) as unknown).not.toThrow();
-        const head = readLineHead(line, 0, line.length, new AgentNames());
-        const figures = parseFiguresFileLine(line, 0, line.length, head);
-        expect(figures).toBeDefined();
-        expect(values(figures!)).toEqual(values(figuresOf(sample)));
+      fc.property(pollSample, pollSample, (first: PollSample, second: PollSample) => {
+        const lines = [first, second].map(seriesLine);
+        for (const line of lines) {
+          expect(line).not.toMatch(/[\n\r]/);
+          expect(() => JSON.parse(line) as unknown).not.toThrow();
+        }
+        // the lines inside a larger text, as the reader sees it
+        const text = `{"agent":"other","ts":"x"}\n${lines.join("\n")}\n{"agent":"next","ts":"y"}`;
+        let start = text.indexOf("\n") + 1;
+        for (const [i, sample] of [first, second].entries()) {
+          const end = start + lines[i]!.length;
+          const head = readLineHead(text, start, end, new AgentNames());
+          expect(head).toBeDefined();
+          const row = parser.parse(text, start, end, head);
+          expect(row).toBeDefined();
+          expect(plain(row!)).toEqual(plain(seriesRowOf(sample)));
+          start = end + 1;
+        }
       }),
       RUNS,
     );

@@ -29,9 +29,31 @@ export const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
  * this only matters for NOW() and friends), strict (bad data is an error, not a silent
  * truncation), and backslash escapes on (the hand-built literals of encoding.ts rely on it).
  */
-const SESSION_SETUP =
+export const SESSION_SETUP =
   "SET time_zone = '+00:00', " +
   "sql_mode = 'STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
+
+/** How every connection of ours is made (mysql2's options), with or without a database. */
+export function connectionSettings(options: MysqlConnectionOptions, database: string | null) {
+  return {
+    host: options.host,
+    port: options.port,
+    user: options.user,
+    password: options.password,
+    ...(database === null ? {} : { database }),
+    connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    charset: "utf8mb4",
+    // DATETIME comes back as 'YYYY-MM-DD HH:MM:SS.mmm' (UTC by construction), never as a
+    // Date shifted by the client's zone.
+    dateStrings: true,
+    timezone: "Z",
+    supportBigNumbers: true,
+    bigNumberStrings: false,
+    multipleStatements: false,
+    enableKeepAlive: true,
+    keepAliveInitialDelay: 10_000,
+  };
+}
 
 export function assertDatabaseName(database: string): void {
   if (!/^\w{1,64}$/.test(database)) {
@@ -52,24 +74,7 @@ export function createKnex(
   const acquireTimeout = options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
   return knexFactory({
     client: "mysql2",
-    connection: {
-      host: options.host,
-      port: options.port,
-      user: options.user,
-      password: options.password,
-      ...(database === null ? {} : { database }),
-      connectTimeout,
-      charset: "utf8mb4",
-      // DATETIME comes back as 'YYYY-MM-DD HH:MM:SS.mmm' (UTC by construction), never as a
-      // Date shifted by the client's zone.
-      dateStrings: true,
-      timezone: "Z",
-      supportBigNumbers: true,
-      bigNumberStrings: false,
-      multipleStatements: false,
-      enableKeepAlive: true,
-      keepAliveInitialDelay: 10_000,
-    },
+    connection: connectionSettings(options, database),
     pool: {
       min: 0,
       max: Math.max(1, options.poolMax ?? 4),

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKnex } from "./connection.js";
-import { MIGRATIONS_TABLE, TABLES, migrationSource } from "./migrations.js";
+import { MIGRATIONS, MIGRATIONS_TABLE, TABLES, migrationSource } from "./migrations.js";
 import { MysqlStore } from "./mysql-store.js";
 import {
   TEST_SERVER,
@@ -110,7 +110,7 @@ describe("db/init_database.sql", () => {
         unknown[],
         unknown[],
       ];
-      expect(status).toHaveLength(1);
+      expect(status).toHaveLength(MIGRATIONS.length);
     } finally {
       await db.destroy();
     }

@@ -146,8 +146,18 @@ const INITIAL_SCHEMA: SqlMigration = {
   ],
 };
 
+/**
+ * Until 0.1, a sample whose security checks were all unavailable stored its issue count (0);
+ * it is stored as unknown (NULL) since, so that charts draw a gap there, not "no issues".
+ */
+const UNKNOWN_ISSUE_COUNTS: SqlMigration = {
+  name: "002_unknown_issue_counts",
+  up: ["UPDATE samples SET security_issue_count = NULL WHERE security_status = 'unavailable'"],
+  down: [],
+};
+
 /** Oldest first; knex runs the ones not yet recorded in knex_migrations. */
-export const MIGRATIONS: readonly SqlMigration[] = [INITIAL_SCHEMA];
+export const MIGRATIONS: readonly SqlMigration[] = [INITIAL_SCHEMA, UNKNOWN_ISSUE_COUNTS];
 
 /** The tables the migrations create (knex's own bookkeeping tables excluded). */
 export const TABLES = [
@@ -190,5 +200,25 @@ export async function syncSampleColumns(db: Knex): Promise<string[]> {
   const missing = SAMPLE_SCALARS.filter((column) => !present.has(column.name));
   if (missing.length === 0) return [];
   await db.raw(`ALTER TABLE samples ${missing.map((c) => `ADD COLUMN ${c.name} ${c.sql} NULL`).join(", ")}`);
+  for (const column of missing)
+    if (column.backfill !== undefined) await backfill(db, column.name, column.backfill);
   return missing.map((column) => column.name);
+}
+
+const BACKFILL_ROWS = 5000;
+
+/**
+ * Fills a new column of the rows written before it (from what else they stored: the snapshot
+ * JSON, their disk rows), a few thousand rows per statement so that no statement holds the table
+ * for long. Only rows the expression gives a value for are picked, so every round shrinks the
+ * rest and the loop ends.
+ */
+async function backfill(db: Knex, name: string, expression: string): Promise<void> {
+  const sql =
+    `UPDATE samples SET ${name} = ${expression} ` +
+    `WHERE ${name} IS NULL AND ${expression} IS NOT NULL LIMIT ${BACKFILL_ROWS}`;
+  for (;;) {
+    const [result] = (await db.raw(sql)) as unknown as [{ affectedRows: number }];
+    if (result.affectedRows < BACKFILL_ROWS) return;
+  }
 }

@@ -1,6 +1,4 @@
 import type { Knex } from "knex";
-import type { MetricsSnapshot } from "../../../../common/src/contract/protocol.js";
-import type { SampleFigures } from "../figures.js";
 import type { AlertRecord, PollEvent, PollSample, TimeRange } from "../records.js";
 import type { HistoryReader } from "../store.js";
 import {
@@ -8,20 +6,13 @@ import {
   assertDatabaseName,
   createKnex,
   destroyKnex,
-  fromDbTime,
   toDbTime,
 } from "./connection.js";
 import type { MysqlConnectionOptions } from "./connection.js";
-import {
-  DISK_FIGURE_SELECT,
-  FIGURE_SELECT,
-  DiskMerger,
-  MysqlFigures,
-  PageStream,
-  attachSample,
-  selectRows,
-} from "./mysql-figures.js";
-import type { DiskFigureRow, FigureRow } from "./mysql-figures.js";
+import type { Pool } from "mysql2";
+import { queryColumns, type SeriesBatch, type SeriesQuery } from "../series.js";
+import { readSeries } from "./mysql-series.js";
+import { createReadPool, endReadPool } from "./read-pool.js";
 import {
   EVENT_RANK,
   sameGroup,
@@ -30,21 +21,19 @@ import {
   type AlertRow,
   type EventRow,
 } from "./event-alert-rows.js";
-import { figureWhere, type Cursor, type FigureFilter } from "./figure-where.js";
-import { groupParts, rebuildSnapshot, type SampleParts } from "./rebuild-snapshot.js";
-import type { AgentRow, DiskRow, FindingRow, SampleRow } from "./rebuild-snapshot.js";
+import type { Cursor, FigureFilter } from "./figure-where.js";
+import { AgentDirectory } from "./agent-directory.js";
+import type { SampleRow } from "./rebuild-snapshot.js";
+import { WholeSamples } from "./whole-samples.js";
 
 export interface MysqlHistoryReaderOptions extends MysqlConnectionOptions {
   /** Rows fetched per query (keyset pagination; default 5000). */
   pageSize?: number;
-  /** Samples fetched per query by figures() (default 20,000; disk rows 3× as many). */
-  figuresPageSize?: number;
+  /** Samples fetched per query by series() (default 20,000; disk rows 3× as many). */
+  seriesPageSize?: number;
 }
 
-/** A page's disks and findings by "agent_id|ts" (see partsFor). */
 const MIN_TIME = "1000-01-01 00:00:00.000";
-/** Keys per query when fetching the newest samples of a figures() read. */
-const KEYS_PER_QUERY = 500;
 const MAX_TIME = "9999-12-31 23:59:59.999";
 
 /**
@@ -56,16 +45,20 @@ const MAX_TIME = "9999-12-31 23:59:59.999";
  */
 export class MysqlHistoryReader implements HistoryReader {
   private db: Knex | null = null;
-  private agents = new Map<number, AgentRow>();
+  private pool: Pool | null = null;
+  private readonly agents: AgentDirectory;
+  private readonly whole: WholeSamples;
   private readonly pageSize: number;
-  private readonly figuresPageSize: number;
+  private readonly seriesPageSize: number;
   private readonly queryTimeoutMs: number;
 
   constructor(private readonly options: MysqlHistoryReaderOptions) {
     assertDatabaseName(options.database);
     this.pageSize = Math.max(1, Math.floor(options.pageSize ?? 5000));
-    this.figuresPageSize = Math.max(1, Math.floor(options.figuresPageSize ?? 20_000));
+    this.seriesPageSize = Math.max(1, Math.floor(options.seriesPageSize ?? 20_000));
     this.queryTimeoutMs = options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+    this.agents = new AgentDirectory(this.queryTimeoutMs);
+    this.whole = new WholeSamples(this.agents, this.queryTimeoutMs);
   }
 
   async *samples(range: TimeRange): AsyncIterable<PollSample> {
@@ -83,56 +76,52 @@ export class MysqlHistoryReader implements HistoryReader {
       const rows = (await query.limit(this.pageSize).timeout(this.queryTimeoutMs)) as SampleRow[];
       const last = rows[rows.length - 1];
       if (last === undefined) return;
-      await this.knowAgents(db, rows);
-      const parts = await this.partsFor(db, bounds.agentId, rows);
-      for (const row of rows) yield this.toSample(row, parts);
+      await this.agents.know(
+        db,
+        rows.map((row) => row.agent_id),
+      );
+      const parts = await this.whole.partsFor(db, bounds.agentId, rows);
+      for (const row of rows) yield this.whole.toSample(row, parts);
       if (rows.length < this.pageSize) return;
       cursor = { ts: last.ts, agentId: last.agent_id };
     }
   }
 
   /**
-   * The samples' figures from their columns and disk_samples, without rebuilding snapshots: in
-   * (ts, agent) order like samples(), so strictly in time order per agent. Disks come in mount
-   * order (the snapshot's order is not stored). Per-core min/max only when the snapshot JSON is
-   * stored, NaN otherwise. sample() gives the whole sample of each agent's newest figures once
-   * the read has run to its end (fetched then, one query per 500 agents).
+   * The series off the samples columns and disk_samples, without rebuilding snapshots (see
+   * mysql-series.ts).
    */
-  async *figures(range: TimeRange, agents?: ReadonlySet<string>): AsyncIterable<SampleFigures> {
+  async *series(query: SeriesQuery): AsyncIterable<SeriesBatch> {
     const db = this.knex();
-    const bounds = await this.bounds(db, range);
+    const bounds = await this.bounds(db, query);
     if (bounds === null) return;
-    let agentIds: number[] | null = bounds.agentId === null ? null : [bounds.agentId];
-    if (agents !== undefined) {
-      await this.loadAgents(db);
-      const named = new Set<number>();
-      for (const [id, agent] of this.agents) if (agents.has(agent.name)) named.add(id);
-      agentIds = agentIds === null ? [...named] : agentIds.filter((id) => named.has(id));
+    let agentIds: number[] | null = null;
+    if (query.agents !== undefined) {
+      agentIds = await this.agents.idsOf(db, query.agents);
       if (agentIds.length === 0) return;
-      agentIds.sort((a, b) => a - b);
     }
+    this.pool ??= createReadPool(this.options);
+    const source = {
+      pool: this.pool,
+      timeoutMs: this.queryTimeoutMs,
+      pageSize: this.seriesPageSize,
+      knowAgents: (ids: readonly number[]) => this.agents.know(db, ids),
+      agentName: (id: number) => this.agents.name(id),
+    };
     const filter: FigureFilter = { from: bounds.from, to: bounds.to, agentIds };
-    const size = this.figuresPageSize;
-    const samples = new PageStream<FigureRow>((after) => this.figurePage(db, filter, after, size), size);
-    // its own stream, so that both queries keep the server busy while pages are converted
-    const diskPages = new PageStream<DiskFigureRow>(
-      (after) => this.diskFigures(db, filter, after, size * 3),
-      size * 3,
-    );
-    const disks = new DiskMerger(diskPages);
-    const newest = new Map<number, MysqlFigures>();
-    for (let rows = await samples.next(); rows !== null; rows = await samples.next()) {
-      await this.knowAgentIds(db, rows);
-      // one at a time: figures made ahead of the consumer would outlive the young generation
-      for (const row of rows) {
-        const agentId = row[1];
-        const figures = new MysqlFigures(row, this.agentName(agentId));
-        while (!disks.add(figures, agentId)) await disks.more();
-        newest.set(agentId, figures);
-        yield figures;
-      }
-    }
-    await this.fetchNewest(db, newest);
+    yield* readSeries(source, filter, queryColumns(query));
+  }
+
+  /** Each agent's sample at the given time, a query per 500 agents. */
+  async samplesAt(wanted: ReadonlyMap<string, number>): Promise<Map<string, PollSample>> {
+    const db = this.knex();
+    const ids = await this.agents.idsByName(db);
+    const keys = [...wanted].flatMap(([name, time]) => {
+      const agentId = ids.get(name);
+      const ts = toDbTime(time);
+      return agentId === undefined || ts === null ? [] : [{ agentId, ts }];
+    });
+    return new Map((await this.whole.at(db, keys)).map((sample) => [sample.agent, sample]));
   }
 
   async *events(range: TimeRange): AsyncIterable<PollEvent> {
@@ -157,8 +146,11 @@ export class MysqlHistoryReader implements HistoryReader {
         if (end === 0) end = rows.length; // a group larger than a page: cannot happen (3 kinds)
       }
       const page = rows.slice(0, end);
-      await this.knowAgents(db, page);
-      for (const row of page) yield toPollEvent(row, this.agentName(row.agent_id));
+      await this.agents.know(
+        db,
+        page.map((row) => row.agent_id),
+      );
+      for (const row of page) yield toPollEvent(row, this.agents.name(row.agent_id));
       const last = page[page.length - 1];
       if (!full || last === undefined) return;
       cursor = { ts: last.ts, agentId: last.agent_id };
@@ -198,20 +190,24 @@ export class MysqlHistoryReader implements HistoryReader {
         .timeout(this.queryTimeoutMs)) as AlertRow[];
       const last = rows[rows.length - 1];
       if (last === undefined) return;
-      await this.knowAgents(
+      await this.agents.know(
         db,
-        rows.flatMap((row) => (row.agent_id === null ? [] : [{ agent_id: Number(row.agent_id) }])),
+        rows.flatMap((row) => (row.agent_id === null ? [] : [Number(row.agent_id)])),
       );
-      for (const row of rows) yield toAlertRecord(row, (id) => this.agentName(id));
+      for (const row of rows) yield toAlertRecord(row, (id) => this.agents.name(id));
       if (rows.length < this.pageSize) return;
       cursor = { ts: last.updated_at, id: Number(last.id) };
     }
   }
 
   async close(): Promise<void> {
-    const db = this.db;
+    const { db, pool } = this;
     this.db = null;
-    if (db !== null) await destroyKnex(db);
+    this.pool = null;
+    await Promise.all([
+      db === null ? undefined : destroyKnex(db),
+      pool === null ? undefined : endReadPool(pool),
+    ]);
   }
 
   private knex(): Knex {
@@ -253,133 +249,5 @@ export class MysqlHistoryReader implements HistoryReader {
       });
     }
     return query;
-  }
-
-  private async knowAgents(db: Knex, rows: ReadonlyArray<{ agent_id: number }>): Promise<void> {
-    if (rows.every((row) => this.agents.has(row.agent_id))) return;
-    await this.loadAgents(db);
-  }
-
-  /** knowAgents for rows of FIGURE_SELECT. */
-  private async knowAgentIds(db: Knex, rows: readonly FigureRow[]): Promise<void> {
-    if (rows.every((row) => this.agents.has(row[1]))) return;
-    await this.loadAgents(db);
-  }
-
-  private async loadAgents(db: Knex): Promise<void> {
-    const all = (await db("agents")
-      .select("id", "name", "hostname", "os", "kernel", "arch", "platform", "agent_version")
-      .timeout(this.queryTimeoutMs)) as AgentRow[];
-    this.agents = new Map(all.map((agent) => [Number(agent.id), agent]));
-  }
-
-  private figurePage(
-    db: Knex,
-    filter: FigureFilter,
-    after: FigureRow | null,
-    limit: number,
-  ): Promise<FigureRow[]> {
-    const cursor = after === null ? null : { ts: toDbTime(after[0]) ?? MAX_TIME, agentId: after[1] };
-    const { where, params } = figureWhere(filter, cursor);
-    const sql = `SELECT ${FIGURE_SELECT} FROM samples WHERE ${where} ORDER BY ts, agent_id LIMIT ${limit}`;
-    return selectRows<FigureRow>(db, sql, params, this.queryTimeoutMs);
-  }
-
-  /** Disk rows in the primary key's order (ts, agent_id, mount). */
-  private diskFigures(
-    db: Knex,
-    filter: FigureFilter,
-    after: DiskFigureRow | null,
-    limit: number,
-  ): Promise<DiskFigureRow[]> {
-    const cursor =
-      after === null ? null : { ts: toDbTime(after[0]) ?? MAX_TIME, agentId: after[1], mount: after[2] };
-    const { where, params } = figureWhere(filter, cursor);
-    const sql = `SELECT ${DISK_FIGURE_SELECT} FROM disk_samples WHERE ${where} ORDER BY ts, agent_id, mount LIMIT ${limit}`;
-    return selectRows<DiskFigureRow>(db, sql, params, this.queryTimeoutMs);
-  }
-
-  /** Fetches the whole sample of each agent's newest figures and attaches it (MysqlFigures.sample). */
-  private async fetchNewest(db: Knex, newest: ReadonlyMap<number, MysqlFigures>): Promise<void> {
-    const keys = [...newest].map(([agentId, figures]) => ({ agentId, ts: toDbTime(figures.ts) ?? "" }));
-    for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) {
-      const chunk = keys.slice(i, i + KEYS_PER_QUERY);
-      const select = (table: string, columns: string): Knex.QueryBuilder =>
-        db(table)
-          .select(columns)
-          .where((q) => {
-            for (const key of chunk)
-              q.orWhere((q2) => {
-                q2.where("agent_id", key.agentId).andWhere("ts", key.ts);
-              });
-          })
-          .timeout(this.queryTimeoutMs);
-      const rows = (await select("samples", "*")) as SampleRow[];
-      const bare = rows.filter((row) => row.snapshot === null);
-      let parts: SampleParts = { disks: new Map(), findings: new Map() };
-      if (bare.length > 0) {
-        const [diskRows, findingRows] = await Promise.all([
-          select("disk_samples", "*").orderBy(["agent_id", "ts", "mount"]) as Promise<DiskRow[]>,
-          select("security_findings", "*").orderBy(["agent_id", "ts", "seq"]) as Promise<FindingRow[]>,
-        ]);
-        parts = groupParts(bare, diskRows, findingRows);
-      }
-      await this.knowAgents(db, rows);
-      for (const row of rows) {
-        const figures = newest.get(Number(row.agent_id));
-        if (figures !== undefined) attachSample(figures, this.toSample(row, parts));
-      }
-    }
-  }
-
-  private agentName(id: number): string {
-    return this.agents.get(id)?.name ?? `agent#${id}`;
-  }
-
-  /** Disks and findings of the page's samples that have no snapshot JSON, by "agent_id|ts". */
-  private async partsFor(db: Knex, agentId: number | null, rows: readonly SampleRow[]): Promise<SampleParts> {
-    const wanted = rows.filter((row) => row.snapshot === null);
-    const first = wanted[0];
-    const last = wanted[wanted.length - 1];
-    if (first === undefined || last === undefined) return { disks: new Map(), findings: new Map() };
-    const span = (table: string): Knex.QueryBuilder => {
-      const query = db(table).where("ts", ">=", first.ts).andWhere("ts", "<=", last.ts);
-      if (agentId !== null) query.andWhere("agent_id", agentId);
-      return query;
-    };
-    const diskRows = (await span("disk_samples")
-      .select("*")
-      .orderBy(["agent_id", "ts", "mount"])
-      .timeout(this.queryTimeoutMs)) as DiskRow[];
-    const findingRows = (await span("security_findings")
-      .select("*")
-      .orderBy(["agent_id", "ts", "seq"])
-      .timeout(this.queryTimeoutMs)) as FindingRow[];
-    return groupParts(wanted, diskRows, findingRows);
-  }
-
-  private toSample(row: SampleRow, parts: SampleParts): PollSample {
-    const sample = {
-      agent: this.agentName(row.agent_id),
-      ts: fromDbTime(row.ts),
-      duration_ms: Number(row.duration_ms),
-    };
-    if (row.snapshot !== null) {
-      try {
-        return { ...sample, snapshot: JSON.parse(row.snapshot) as MetricsSnapshot };
-      } catch {
-        // fall through: rebuild from the columns
-      }
-    }
-    const key = `${row.agent_id}|${row.ts}`;
-    return {
-      ...sample,
-      snapshot: rebuildSnapshot(
-        row,
-        this.agents.get(row.agent_id),
-        parts.disks.get(key) ?? [],
-        parts.findings.get(key) ?? [],
-      ),
-    };
   }
 }

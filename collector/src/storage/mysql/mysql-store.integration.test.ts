@@ -68,7 +68,7 @@ describe("MysqlStore schema", () => {
       expect(t.TABLE_COLLATION).toMatch(/^utf8mb4/);
     }
     const migrations = await rows<{ name: string }>("SELECT name FROM knex_migrations");
-    expect(migrations.map((m) => m.name)).toEqual(["001_initial_schema"]);
+    expect(migrations.map((m) => m.name)).toEqual(["001_initial_schema", "002_unknown_issue_counts"]);
   });
 
   it("opens again on an existing schema without error (migrations already applied)", async () => {

@@ -8,9 +8,9 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertRecord, pollEvent, pollSample } from "../../../test/arbitrary-snapshot.js";
-import { figuresOf } from "../figures.js";
-import type { FigureValues, SampleFigures } from "../figures.js";
+import { SERIES_COLUMNS, type SqlType } from "../columns.js";
 import type { AlertRecord, PollEvent, PollSample } from "../records.js";
+import { seriesRowOf, type SeriesBatch } from "../series.js";
 import { toDbTime } from "./connection.js";
 import { cut } from "./encoding.js";
 import { MysqlHistoryReader } from "./mysql-reader.js";
@@ -71,54 +71,66 @@ const double = (value: number): number => (Number.isFinite(value) ? value + 0 : 
 const uint = (value: number): number =>
   Number.isFinite(value) && value >= 0 && value <= 4_294_967_295 ? Math.round(value) + 0 : Number.NaN;
 
+/** A BIGINT UNSIGNED column: rounded, NULL (NaN) outside 0..1.8e19. */
+const ubig = (value: number): number =>
+  Number.isFinite(value) && value >= 0 && value <= 1.8e19 ? Math.round(value) + 0 : Number.NaN;
+/** What each catalog type gives back of a series value. */
+const THROUGH: Partial<Record<SqlType, (value: number) => number>> = {
+  DOUBLE: double,
+  "INT UNSIGNED": uint,
+  "BIGINT UNSIGNED": ubig,
+};
+
+/** One sample as a series read gives it: its time, each column's value, its disks' usage in mount order. */
+interface StoredRow {
+  time: number;
+  values: Record<string, number>;
+  disks: Array<[mount: string, usage: number]>;
+}
+
+const inMountOrder = (disks: Array<[string, number]>) =>
+  disks.sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+
 /**
- * The figures MysqlHistoryReader.figures gives for a sample: the figures of figuresOf through
- * the column types; disks as disk_samples keeps them (non-empty mounts, the first of a mount,
- * mounts equal in the column's PAD SPACE collation stored once), in mount order.
+ * What MysqlHistoryReader.series gives for a sample: seriesRowOf's values through the column
+ * types; disks as disk_samples keeps them (non-empty mounts, the first of a mount, mounts equal
+ * in the column's PAD SPACE collation stored once).
  */
-function storedFigures(sample: PollSample, withJson: boolean): FigureValues {
-  const { sample: _, ts: __, ...f } = figuresOf(sample);
+function storedRow(sample: PollSample): StoredRow {
+  const row = seriesRowOf(sample);
+  const values = Object.fromEntries(
+    SERIES_COLUMNS.map((column, i) => [column.name, THROUGH[column.sql]!(row.values[i]!)]),
+  );
   const disks = new Map<string, number>();
-  f.diskMounts.forEach((mount, i) => {
+  row.mounts.forEach((mount, i) => {
     if (mount === "") return;
     const key = stored(mount, 512);
     const padded = key.replace(/ +$/, "");
-    if (![...disks.keys()].some((k) => k.replace(/ +$/, "") === padded)) disks.set(key, f.diskPercents[i]!);
+    if (![...disks.keys()].some((k) => k.replace(/ +$/, "") === padded))
+      disks.set(key, double(row.percents[i]!));
   });
-  const mounts = [...disks.keys()].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-  return {
-    ...f,
-    ts: sample.ts,
-    cpuPercent: double(f.cpuPercent),
-    cpuCoreMin: withJson ? double(f.cpuCoreMin) : Number.NaN,
-    cpuCoreMax: withJson ? double(f.cpuCoreMax) : Number.NaN,
-    cpuCount: uint(f.cpuCount),
-    temperatureCelsius: double(f.temperatureCelsius),
-    load1: double(f.load1),
-    load5: double(f.load5),
-    load15: double(f.load15),
-    memoryPercent: double(f.memoryPercent),
-    swapPercent: double(f.swapPercent),
-    rxBytesPerS: double(f.rxBytesPerS),
-    txBytesPerS: double(f.txBytesPerS),
-    securityIssues: uint(f.securityIssues),
-    sshFailed: uint(f.sshFailed),
-    diskMounts: mounts,
-    diskPercents: mounts.map((mount) => double(disks.get(mount)!)),
-  };
+  return { time: row.time, values, disks: inMountOrder([...disks]) };
 }
 
-function readFigures(figures: SampleFigures): FigureValues {
-  const { sample: _, ...values } = figures;
-  const order = values.diskMounts
-    .map((mount, i) => ({ mount, percent: values.diskPercents[i]! }))
-    .sort((a, b) => Buffer.compare(Buffer.from(a.mount), Buffer.from(b.mount)));
-  return {
-    ...values,
-    ts: figures.ts,
-    diskMounts: order.map((d) => d.mount),
-    diskPercents: order.map((d) => d.percent),
-  };
+/** The rows of a series read, by agent. */
+function readRows(batches: readonly SeriesBatch[]): Map<string, StoredRow[]> {
+  const out = new Map<string, StoredRow[]>();
+  for (const batch of batches) {
+    const rows = out.get(batch.agent) ?? [];
+    out.set(batch.agent, rows);
+    batch.t.forEach((time, i) =>
+      rows.push({
+        time,
+        values: Object.fromEntries(Object.entries(batch.values).map(([name, values]) => [name, values[i]!])),
+        disks: inMountOrder(
+          [...batch.disks].flatMap(([mount, usage]): Array<[string, number]> =>
+            Number.isNaN(usage[i]) ? [] : [[mount, usage[i]!]],
+          ),
+        ),
+      }),
+    );
+  }
+  return out;
 }
 
 /**
@@ -167,10 +179,23 @@ const padSpaceSample: PollSample = {
   },
 };
 
+/** Memory beyond 2^53 bytes: a BIGINT UNSIGNED past the integers a double holds exactly, stored exact. */
+const bigMemorySample: PollSample = {
+  agent: "big",
+  ts: "2028-06-13T22:27:36.375Z",
+  duration_ms: 1,
+  snapshot: {
+    timestamp: "2028-06-13T22:27:36.375Z",
+    agent: { name: "big" },
+    memory: { total_bytes: 2 ** 53 + 2, used_bytes: 0, available_bytes: 0, usage_percent: 0 },
+    collector_status: [],
+  },
+};
+
 const storable = (ts: string): boolean => toDbTime(ts) !== null && ts !== LAST_MS;
 
 describe("MysqlStore over generated records (real server, strict sql_mode)", () => {
-  it("writes every batch of samples without a throw and reads back their figures", async () => {
+  it("writes every batch of samples without a throw and reads back their series", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(pollSample, { minLength: 1, maxLength: 6 }),
@@ -180,15 +205,17 @@ describe("MysqlStore over generated records (real server, strict sql_mode)", () 
           const samples = generated.map((s, i) => ({ ...s, agent: unique(s.agent, i) }));
           await stores[mode].writeSamples(samples);
           const agents = new Set(samples.map((s) => s.agent));
-          const read = await collect(reader.figures(ALL_TIME, agents));
-          const expected = samples
-            .filter((s) => storable(s.ts))
-            .sort((a, b) => Date.parse(a.ts) - Date.parse(b.ts) || a.agent.localeCompare(b.agent))
-            .map((s) => storedFigures(s, mode === "load-data"));
-          const actual = read.map(readFigures);
-          const byAgent = (list: FigureValues[]) =>
-            [...list].sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
-          expect(byAgent(actual)).toEqual(byAgent(expected));
+          const read = readRows(await collect(reader.series({ ...ALL_TIME, agents })));
+          // a disk without usage reads as no usage: in a series, as if the sample lacked the mount
+          const expected = new Map(
+            samples
+              .filter((s) => storable(s.ts))
+              .map((s) => {
+                const row = storedRow(s);
+                return [s.agent, [{ ...row, disks: row.disks.filter(([, usage]) => !Number.isNaN(usage)) }]];
+              }),
+          );
+          expect(read).toEqual(expected);
         },
       ),
       {
@@ -198,9 +225,11 @@ describe("MysqlStore over generated records (real server, strict sql_mode)", () 
         // JSON_EXTRACT, and the per-core figures were lost
         examples: [
           [[loneSurrogateSample], "load-data"],
+          [[loneSurrogateSample], "insert"],
           // mounts equal but for trailing spaces are one key in the PAD SPACE collation: the
-          // second is dropped by IGNORE (not a failed batch; see storedFigures)
+          // second is dropped by IGNORE (not a failed batch; see storedRow)
           [[padSpaceSample], "insert"],
+          [[bigMemorySample], "insert"],
         ],
       },
     );

@@ -79,7 +79,9 @@ const FAMILY_LISTS: Record<string, () => Record<string, unknown>> = {
 const SCALARS_BY_FAMILY: ReadonlyMap<string, readonly Column[]> = new Map(
   [...new Set(SAMPLE_SCALARS.map((column) => column.path[0]))].map((family) => [
     family,
-    SAMPLE_SCALARS.filter((column) => column.derive === undefined && column.path[0] === family),
+    SAMPLE_SCALARS.filter(
+      (column) => (column.derive === undefined || column.restore) && column.path[0] === family,
+    ),
   ]),
 );
 

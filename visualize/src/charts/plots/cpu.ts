@@ -1,3 +1,4 @@
+import { valuesOf } from "../../model.js";
 import { bandLegendDataset, bandPlugin, type Band } from "../band.js";
 import { bucketCentres, bucketEnvelope, bucketsFor } from "../buckets.js";
 import { lineChart, lineDataset, percentAxis, plotWidth, seriesPoints } from "../line-chart.js";
@@ -8,13 +9,20 @@ import type { PlotBuilder } from "./plot-spec.js";
 
 export const cpuPlot: PlotBuilder = ({ history, frame, gapMs }) => {
   const { series } = history;
-  const usage = seriesPoints(series.t, series.cpu, frame, gapMs);
+  const usage = seriesPoints(series.t, valuesOf(series, "cpu_usage_percent"), frame, gapMs);
   if (usage.length === 0) return undefined;
-  const withBand = hasPresent(series.cpuCoreMin) && hasPresent(series.cpuCoreMax);
+  const withBand =
+    hasPresent(valuesOf(series, "cpu_core_min_percent")) &&
+    hasPresent(valuesOf(series, "cpu_core_max_percent"));
   const bands: Band[] = [];
   if (withBand) {
     const buckets = bucketsFor(frame.from, frame.to, gapMs / 2.5, plotWidth(frame.width));
-    const { low, high } = bucketEnvelope(series.t, series.cpuCoreMin, series.cpuCoreMax, buckets);
+    const { low, high } = bucketEnvelope(
+      series.t,
+      valuesOf(series, "cpu_core_min_percent"),
+      valuesOf(series, "cpu_core_max_percent"),
+      buckets,
+    );
     bands.push({ x: bucketCentres(buckets), low, high, color: BAND_COLOR });
   }
   const title = "CPU usage";

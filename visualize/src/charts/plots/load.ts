@@ -1,3 +1,4 @@
+import { valuesOf } from "../../model.js";
 import { lineChart, lineDataset, seriesPoints } from "../line-chart.js";
 import { seriesColor } from "../palette.js";
 import { thresholdDatasets } from "../thresholds.js";
@@ -7,9 +8,9 @@ import type { PlotBuilder } from "./plot-spec.js";
 export const loadPlot: PlotBuilder = ({ history, frame, gapMs }) => {
   const { series } = history;
   const lines = [
-    lineDataset("load 1", seriesPoints(series.t, series.load1, frame, gapMs), seriesColor(0)),
-    lineDataset("load 5", seriesPoints(series.t, series.load5, frame, gapMs), seriesColor(1)),
-    lineDataset("load 15", seriesPoints(series.t, series.load15, frame, gapMs), seriesColor(2)),
+    lineDataset("load 1", seriesPoints(series.t, valuesOf(series, "load_1"), frame, gapMs), seriesColor(0)),
+    lineDataset("load 5", seriesPoints(series.t, valuesOf(series, "load_5"), frame, gapMs), seriesColor(1)),
+    lineDataset("load 15", seriesPoints(series.t, valuesOf(series, "load_15"), frame, gapMs), seriesColor(2)),
   ];
   if (lines.every((line) => line.data.length === 0)) return undefined;
   const rule = history.rules.system_load;

@@ -1,3 +1,4 @@
+import { valuesOf } from "../../model.js";
 import type { SshSource } from "../../../../common/src/contract/protocol.js";
 import type { Received } from "../../../../collector/src/polling/normalise/normalised-snapshot.js";
 import { lineChart, lineDataset, seriesPoints } from "../line-chart.js";
@@ -20,8 +21,8 @@ export function bruteForceSummary(
 
 export const securityPlot: PlotBuilder = ({ history, frame, gapMs }) => {
   const { series } = history;
-  const issues = seriesPoints(series.t, series.securityIssues, frame, gapMs);
-  const ssh = seriesPoints(series.t, series.sshFailed, frame, gapMs);
+  const issues = seriesPoints(series.t, valuesOf(series, "security_issue_count"), frame, gapMs);
+  const ssh = seriesPoints(series.t, valuesOf(series, "ssh_failed_total"), frame, gapMs);
   if (issues.length === 0 && ssh.length === 0) return undefined;
   const title = "Security";
   const integer = (value: number | string): string =>

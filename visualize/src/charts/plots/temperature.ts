@@ -1,3 +1,4 @@
+import { valuesOf } from "../../model.js";
 import { lineChart, lineDataset, seriesPoints } from "../line-chart.js";
 import { seriesColor } from "../palette.js";
 import { thresholdDatasets } from "../thresholds.js";
@@ -6,7 +7,7 @@ import type { PlotBuilder } from "./plot-spec.js";
 
 export const temperaturePlot: PlotBuilder = ({ history, frame, gapMs }) => {
   const { series } = history;
-  const celsius = seriesPoints(series.t, series.temperature, frame, gapMs);
+  const celsius = seriesPoints(series.t, valuesOf(series, "cpu_temperature_celsius"), frame, gapMs);
   if (celsius.length === 0) return undefined;
   const title = "CPU temperature";
   return {
