@@ -159,5 +159,19 @@ function packageBoundaries() {
       ["**/agent/src/**", "**/collector/src/storage/**", "!**/collector/src/storage/index.js"],
       "Shared code lives in common/, not in the agent; storage is imported through collector/src/storage/index.ts.",
     ),
+    // no-restricted-imports does not see import(): a lazy load past the storage face
+    {
+      files: ["visualize/src/**/*.ts", "quickstart/src/**/*.ts", "collector/src/**/*.ts"],
+      ignores: [...tests, "collector/src/storage/**"],
+      rules: {
+        "no-restricted-syntax": [
+          "error",
+          {
+            selector: "ImportExpression[source.value=/storage\\/(?!index\\.js$)/]",
+            message: "Storage is loaded through collector/src/storage/index.ts (loadMysqlBackend for MySQL).",
+          },
+        ],
+      },
+    },
   ];
 }

@@ -3,10 +3,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AlertRecord, PollEvent, PollSample, Store, TimeRange } from "../src/storage/index.js";
 import { SAMPLE_SCALARS, SERIES_COLUMNS, seriesRowOf, valueOf } from "../src/storage/index.js";
-import type { HistoryReader, SeriesBatch } from "../src/storage/index.js";
+import type { HistoryReader } from "../src/storage/index.js";
 import type { SeriesQuery } from "../src/storage/index.js";
 import { diskAlert } from "./support/alert-notifications.js";
 import { makeSample } from "./support/mysql-server.js";
+import { readSeries, type SeriesRead } from "./support/series-read.js";
 
 /** A backend under test: a new, empty store and readers on what it wrote. */
 export interface ContractBackend {
@@ -54,48 +55,8 @@ function expectedSeries(
   return byAgent;
 }
 
-interface ReadSeries {
-  t: number[];
-  values: Record<string, number[]>;
-  /** mount → usage per sample (NaN where absent). */
-  disks: Map<string, number[]>;
-}
-
-async function readSeries(reader: HistoryReader, query: SeriesQuery): Promise<Map<string, ReadSeries>> {
-  const out = new Map<string, ReadSeries>();
-  for await (const batch of reader.series(query)) {
-    let series = out.get(batch.agent);
-    if (series === undefined) {
-      series = { t: [], values: {}, disks: new Map() };
-      out.set(batch.agent, series);
-    }
-    append(series, batch);
-  }
-  return out;
-}
-
-function append(series: ReadSeries, batch: SeriesBatch): void {
-  const before = series.t.length;
-  series.t.push(...batch.t);
-  for (const [name, values] of Object.entries(batch.values)) {
-    const column = (series.values[name] ??= Array<number>(before).fill(Number.NaN));
-    column.push(...values);
-  }
-  for (const [mount, usage] of batch.disks) {
-    const column = series.disks.get(mount) ?? Array<number>(before).fill(Number.NaN);
-    while (column.length < before) column.push(Number.NaN);
-    column.push(...usage);
-    series.disks.set(mount, column);
-  }
-  for (const column of series.disks.values()) while (column.length < series.t.length) column.push(Number.NaN);
-}
-
 /** Checks a read against the written samples: times, every column, every mount. */
-function expectSeriesOf(
-  read: Map<string, ReadSeries>,
-  samples: readonly PollSample[],
-  query: SeriesQuery = ALL,
-): void {
+function expectSeriesOf(read: SeriesRead, samples: readonly PollSample[], query: SeriesQuery = ALL): void {
   const expected = expectedSeries(samples, query);
   expect([...read.keys()].sort()).toEqual([...expected.keys()].sort());
   const names = query.columns ?? SERIES_COLUMNS.map((column) => column.name);

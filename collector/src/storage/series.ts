@@ -33,6 +33,14 @@ export interface SeriesRow {
   percents: ArrayLike<number>;
 }
 
+/**
+ * A row's values before any is read: every series column missing. A plain array: a typed array
+ * per row cost more than reading the row (allocating one goes through the runtime).
+ */
+export function missingValues(): number[] {
+  return new Array<number>(SERIES_COLUMNS.length).fill(Number.NaN);
+}
+
 /** The query's columns, checked: a name that is no series column is a caller's bug. */
 export function queryColumns(query: SeriesQuery): readonly Column[] {
   if (query.columns === undefined) return SERIES_COLUMNS;
@@ -63,18 +71,73 @@ export function seriesRowOf(sample: PollSample): SeriesRow {
   };
 }
 
-interface Pending {
-  times: number[];
-  rows: SeriesRow[];
+/** One agent's rows since the last take, column by column, in arrays that double when full. */
+class PendingSeries {
+  length = 0;
+  t: Float64Array;
+  columns: Float64Array[];
+  readonly disks = new Map<string, Float64Array>();
+
+  constructor(columnCount: number) {
+    this.t = new Float64Array(64);
+    this.columns = Array.from({ length: columnCount }, () => new Float64Array(64));
+  }
+
+  add(row: SeriesRow, indexes: readonly number[]): void {
+    const i = this.length;
+    if (i === this.t.length) this.grow();
+    this.t[i] = row.time;
+    for (let c = 0; c < indexes.length; c++) this.columns[c]![i] = row.values[indexes[c]!] ?? Number.NaN;
+    const { mounts, percents } = row;
+    for (let d = 0; d < mounts.length; d++) {
+      let usage = this.disks.get(mounts[d]!);
+      if (usage === undefined) {
+        usage = new Float64Array(this.t.length).fill(Number.NaN);
+        this.disks.set(mounts[d]!, usage);
+      }
+      usage[i] = percents[d]!;
+    }
+    // a known mount this row lacks stays NaN: the arrays are filled with NaN where new
+    this.length = i + 1;
+  }
+
+  /** The rows so far as a batch (copies), then none: the arrays are used again. */
+  take(agent: string, columns: readonly Column[]): SeriesBatch {
+    const n = this.length;
+    const values: Record<string, Float64Array> = {};
+    for (const [c, column] of columns.entries()) values[column.name] = this.columns[c]!.slice(0, n);
+    const disks = new Map<string, Float64Array>();
+    for (const [mount, usage] of this.disks) {
+      disks.set(mount, usage.slice(0, n));
+      usage.fill(Number.NaN, 0, n);
+    }
+    this.length = 0;
+    return { agent, t: this.t.slice(0, n), values, disks };
+  }
+
+  private grow(): void {
+    const grown = (array: Float64Array): Float64Array => {
+      const bigger = new Float64Array(array.length * 2).fill(Number.NaN);
+      bigger.set(array);
+      return bigger;
+    };
+    this.t = grown(this.t);
+    this.columns = this.columns.map(grown);
+    for (const [mount, usage] of this.disks) this.disks.set(mount, grown(usage));
+  }
 }
 
 /**
- * Gathers rows as a reader releases them (time order within an agent) into one batch per agent.
- * A row no newer than its agent's previous one, over all batches, is dropped: a replayed
- * duplicate, or a straggler the reader could not put in order.
+ * Gathers rows as a reader releases them (time order within an agent) into one batch per agent,
+ * copied into typed arrays as they come: rows held until the batch is made would outlive the
+ * young generation, and collecting them cost a third of a read. A row no newer than its
+ * agent's previous one, over all batches, is dropped: a replayed duplicate, or a straggler the
+ * reader could not put in order.
  */
 export class SeriesBatcher {
-  private readonly pending = new Map<string, Pending>();
+  private readonly pending = new Map<string, PendingSeries>();
+  /** Rows added since the last take. */
+  size = 0;
   private readonly lastTimes = new Map<string, number>();
   /** Where each of the query's columns is in a row's values. */
   private readonly indexes: number[];
@@ -89,41 +152,19 @@ export class SeriesBatcher {
     this.lastTimes.set(row.agent, row.time);
     let pending = this.pending.get(row.agent);
     if (pending === undefined) {
-      pending = { times: [], rows: [] };
+      pending = new PendingSeries(this.columns.length);
       this.pending.set(row.agent, pending);
     }
-    pending.times.push(row.time);
-    pending.rows.push(row);
+    pending.add(row, this.indexes);
+    this.size++;
   }
 
   /** The rows added since the last take, a batch per agent. */
   take(): SeriesBatch[] {
-    const batches = [...this.pending].map(([agent, pending]) => this.batchOf(agent, pending));
-    this.pending.clear();
+    const batches: SeriesBatch[] = [];
+    for (const [agent, pending] of this.pending)
+      if (pending.length > 0) batches.push(pending.take(agent, this.columns));
+    this.size = 0;
     return batches;
-  }
-
-  private batchOf(agent: string, { times, rows }: Pending): SeriesBatch {
-    const n = rows.length;
-    const values: Record<string, Float64Array> = {};
-    for (const [c, column] of this.columns.entries()) {
-      const array = new Float64Array(n);
-      const index = this.indexes[c]!;
-      for (let i = 0; i < n; i++) array[i] = rows[i]!.values[index] ?? Number.NaN;
-      values[column.name] = array;
-    }
-    const disks = new Map<string, Float64Array>();
-    for (let i = 0; i < n; i++) {
-      const { mounts, percents } = rows[i]!;
-      for (let d = 0; d < mounts.length; d++) {
-        let usage = disks.get(mounts[d]!);
-        if (usage === undefined) {
-          usage = new Float64Array(n).fill(Number.NaN);
-          disks.set(mounts[d]!, usage);
-        }
-        usage[i] = percents[d]!;
-      }
-    }
-    return { agent, t: Float64Array.from(times), values, disks };
   }
 }

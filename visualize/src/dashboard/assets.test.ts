@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ASSET_FILES, builtAssetsDir, loadDashboardAssets, type DashboardAssets } from "./assets.js";
-import { buildCharts, buildHistory, GENERATED_AT } from "./test-history.js";
+import { buildCharts, buildHistory, GENERATED_AT } from "../../test/support/dashboard-history.js";
 import { writeDashboardPages } from "./write-pages.js";
 
 /** Distinct texts, so that a page inlining the wrong one shows. */

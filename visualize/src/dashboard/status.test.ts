@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { activeAlerts, compareSummaries, summarizeAgent } from "./status.js";
-import { buildHistory, EVIL } from "./test-history.js";
+import { buildHistory, EVIL } from "../../test/support/dashboard-history.js";
 
 describe("activeAlerts", () => {
   it("keeps alerts whose newest record is not resolved", () => {

@@ -14,7 +14,7 @@ import {
   EVIL_PROCESS,
   EVIL_USER,
   GENERATED_AT,
-} from "./test-history.js";
+} from "../../test/support/dashboard-history.js";
 import { writeDashboardPages } from "./write-pages.js";
 
 /** browser/reload.ts's localStorage key, shared by every page. */

@@ -10,6 +10,7 @@ import { seriesRowOf, type SeriesBatch, type SeriesQuery } from "../series.js";
 import { FileHistoryReader, type FilePart } from "./file-reader.js";
 import { FileStore } from "./file-store.js";
 import { sampleJsonLine } from "./lines.js";
+import { addBatch, type SeriesRead } from "../../../test/support/series-read.js";
 
 const T0 = Date.parse("2026-11-22T06:00:00.000Z");
 const snapshot = (i: number): MetricsSnapshot => ({
@@ -48,31 +49,9 @@ const sample = (i: number, agent = i % 2 === 0 ? "web-01" : "web-02"): PollSampl
 const samples = (from: number, count: number) => Array.from({ length: count }, (_, i) => sample(from + i));
 const ALL: TimeRange = { from: 0, to: Number.MAX_SAFE_INTEGER };
 
-/** A series read, per agent: each sample's time, its values by column, its disks' usage by mount (NaN where absent). */
-type Read = Map<string, { t: number[]; values: Record<string, number[]>; disks: Map<string, number[]> }>;
-
-function addBatch(out: Read, batch: SeriesBatch): void {
-  let series = out.get(batch.agent);
-  if (series === undefined) {
-    series = { t: [], values: {}, disks: new Map() };
-    out.set(batch.agent, series);
-  }
-  const before = series.t.length;
-  series.t.push(...batch.t);
-  for (const [name, values] of Object.entries(batch.values))
-    (series.values[name] ??= Array<number>(before).fill(Number.NaN)).push(...values);
-  for (const [mount, usage] of batch.disks) {
-    const column = series.disks.get(mount) ?? Array<number>(before).fill(Number.NaN);
-    while (column.length < before) column.push(Number.NaN);
-    column.push(...usage);
-    series.disks.set(mount, column);
-  }
-  for (const column of series.disks.values()) while (column.length < series.t.length) column.push(Number.NaN);
-}
-
 /** What a series read of these samples (in time order per agent) must give: seriesRowOf's rows. */
-function expectedRead(list: readonly PollSample[]): Read {
-  const out: Read = new Map();
+function expectedRead(list: readonly PollSample[]): SeriesRead {
+  const out: SeriesRead = new Map();
   for (const row of list.map(seriesRowOf))
     addBatch(out, {
       agent: row.agent,
@@ -103,7 +82,7 @@ describe("file history reader", () => {
   };
   const readSeries = async (query: SeriesQuery = ALL) => {
     const reader = new FileHistoryReader({ jsonFile, eventsFile });
-    const out: Read = new Map();
+    const out: SeriesRead = new Map();
     for await (const batch of reader.series(query)) addBatch(out, batch);
     await reader.close();
     return out;
@@ -240,7 +219,7 @@ describe("file history reader", () => {
       }),
     );
     await reader.close();
-    const inParts: Read = new Map();
+    const inParts: SeriesRead = new Map();
     for (const batch of reads.flat()) addBatch(inParts, batch);
     expect(inParts).toEqual(whole);
   });

@@ -27,6 +27,11 @@ export interface FileHistoryReaderOptions {
 }
 
 const DAY_MS = 86_400_000;
+/**
+ * Rows gathered before series batches are made: a batch per agent of a 64 KB read held about two
+ * rows with 100 agents, and its typed arrays cost more than reading the rows (2.4× the read time).
+ */
+const BATCH_ROWS = 16_384;
 
 interface RecordKind<T> {
   /** The record of the line at [start, end) of `text`. */
@@ -106,8 +111,9 @@ export class FileHistoryReader implements HistoryReader {
         query.agents,
       )) {
         for (const row of rows) batcher.add(row);
-        yield* batcher.take();
+        if (batcher.size >= BATCH_ROWS) yield* batcher.take();
       }
+    yield* batcher.take();
   }
 
   /**
@@ -164,8 +170,9 @@ export class FileHistoryReader implements HistoryReader {
     const kind = seriesKind(part.figuresFile === true);
     for await (const rows of this.readBatches(part.path, range, kind, query.agents, [part])) {
       for (const row of rows) batcher.add(row);
-      yield* batcher.take();
+      if (batcher.size >= BATCH_ROWS) yield* batcher.take();
     }
+    yield* batcher.take();
   }
 
   /**

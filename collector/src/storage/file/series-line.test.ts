@@ -14,6 +14,7 @@ import { readTextsBackward } from "./find-samples.js";
 import { AgentNames, readLineHead } from "./line-head.js";
 import { sampleJsonLine } from "./lines.js";
 import { SeriesLineParser, parseFiguresSinceLine, seriesLine } from "./series-line.js";
+import { addBatch, type SeriesRead } from "../../../test/support/series-read.js";
 
 const T0 = Date.parse("2026-11-22T06:00:00.000Z");
 const AGENTS = ["web-01", "web-02", 'db "main"'];
@@ -75,31 +76,9 @@ function legacyRow(s: PollSample) {
   return { ...row, values };
 }
 
-/** The read, per agent: each sample's time, its values by column, its disks' usage by mount (NaN where absent). */
-type Read = Map<string, { t: number[]; values: Record<string, number[]>; disks: Map<string, number[]> }>;
-
-function addBatch(out: Read, batch: SeriesBatch): void {
-  let series = out.get(batch.agent);
-  if (series === undefined) {
-    series = { t: [], values: {}, disks: new Map() };
-    out.set(batch.agent, series);
-  }
-  const before = series.t.length;
-  series.t.push(...batch.t);
-  for (const [name, values] of Object.entries(batch.values))
-    (series.values[name] ??= Array<number>(before).fill(Number.NaN)).push(...values);
-  for (const [mount, usage] of batch.disks) {
-    const column = series.disks.get(mount) ?? Array<number>(before).fill(Number.NaN);
-    while (column.length < before) column.push(Number.NaN);
-    column.push(...usage);
-    series.disks.set(mount, column);
-  }
-  for (const column of series.disks.values()) while (column.length < series.t.length) column.push(Number.NaN);
-}
-
 /** The same for rows: what a read of these rows must give (they are in time order per agent). */
-function readOf(rows: ReadonlyArray<ReturnType<typeof plain>>): Read {
-  const out: Read = new Map();
+function readOf(rows: ReadonlyArray<ReturnType<typeof plain>>): SeriesRead {
+  const out: SeriesRead = new Map();
   for (const row of rows) {
     const disks = new Map<string, number[]>();
     for (const [d, mount] of row.mounts.entries()) disks.set(mount, [row.percents[d]!]);
@@ -114,7 +93,8 @@ function readOf(rows: ReadonlyArray<ReturnType<typeof plain>>): Read {
   return out;
 }
 
-const expectedRead = (list: readonly PollSample[]): Read => readOf(list.map((s) => plain(seriesRowOf(s))));
+const expectedRead = (list: readonly PollSample[]): SeriesRead =>
+  readOf(list.map((s) => plain(seriesRowOf(s))));
 
 describe("a metrics_figures.jsonl line (seriesLine)", () => {
   const full = sample(7);
@@ -319,7 +299,7 @@ describe("the file store's figures file", () => {
   };
   const readSeries = async (options: FileHistoryReaderOptions = files, query: SeriesQuery = ALL) => {
     const reader = new FileHistoryReader(options);
-    const out: Read = new Map();
+    const out: SeriesRead = new Map();
     for await (const batch of reader.series(query)) addBatch(out, batch);
     await reader.close();
     return out;
@@ -336,7 +316,7 @@ describe("the file store's figures file", () => {
         return batches;
       }),
     );
-    const out: Read = new Map();
+    const out: SeriesRead = new Map();
     const newest = new Map<string, number>();
     for (const batch of reads.flat()) {
       const keep = [...batch.t.keys()].filter((i) => batch.t[i]! > (newest.get(batch.agent) ?? -Infinity));
@@ -357,7 +337,7 @@ describe("the file store's figures file", () => {
     for (const name of readdirSync(dir))
       if (name.startsWith("metrics_data-") || name === "metrics_data.jsonl") unlinkSync(path.join(dir, name));
   };
-  const times = (read: Read, agent: string) => read.get(agent)?.t ?? [];
+  const times = (read: SeriesRead, agent: string) => read.get(agent)?.t ?? [];
 
   it("holds every sample's series, rotated like the others, and the reader takes them from there", async () => {
     const replayed = samples(40, 20);

@@ -1,6 +1,6 @@
 import { SERIES_COLUMNS } from "../columns.js";
 import type { PollSample } from "../records.js";
-import { seriesRowOf, type SeriesRow } from "../series.js";
+import { missingValues, seriesRowOf, type SeriesRow } from "../series.js";
 import { JsonNumbers } from "./json-number.js";
 import { detached, stringEnd, type LineHead } from "./line-head.js";
 
@@ -92,7 +92,7 @@ export class SeriesLineParser {
     const row: SeriesRow = {
       agent: head.agent,
       time: head.time,
-      values: new Float64Array(SERIES_COLUMNS.length).fill(Number.NaN),
+      values: missingValues(),
       mounts: [],
       percents: [],
     };
@@ -104,7 +104,7 @@ export class SeriesLineParser {
 
   /** Which kind of line it read ("v", or an old "f" line), undefined when it could not. */
   private readInPlace(text: string, start: number, end: number, row: SeriesRow): Kind | undefined {
-    const values = row.values as Float64Array;
+    const values = row.values as number[];
     let at = text.indexOf(V, start);
     let legacy = false;
     if (at === -1 || at > end) {
@@ -197,7 +197,7 @@ function decodeWhole(line: string, row: SeriesRow): Kind | undefined {
   const list = parsed.v ?? parsed.f;
   if (!Array.isArray(list) || !Array.isArray(parsed.disks)) return undefined;
   if (parsed.v === undefined && list.length !== LEGACY_FIELDS.length) return undefined;
-  const values = (row.values as Float64Array).fill(Number.NaN);
+  const values = (row.values as number[]).fill(Number.NaN);
   for (let i = 0; i < Math.min(list.length, values.length); i++) {
     const value: unknown = list[i];
     values[i] = typeof value === "number" ? value : Number.NaN;
@@ -216,7 +216,7 @@ function decodeWhole(line: string, row: SeriesRow): Kind | undefined {
 
 /** An "f" line's values moved to their catalog places, and its worst disk taken from its disks. */
 function fillLegacy(row: SeriesRow): void {
-  const values = row.values as Float64Array;
+  const values = row.values as number[];
   const legacy = values.slice(0, LEGACY_FIELDS.length);
   values.fill(Number.NaN);
   for (const [i, index] of LEGACY_FIELDS.entries()) values[index] = legacy[i]!;

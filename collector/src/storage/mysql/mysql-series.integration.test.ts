@@ -18,6 +18,7 @@ import {
   makeSample,
   testDatabaseName,
 } from "../../../test/support/mysql-server.js";
+import { addBatch, type SeriesRead } from "../../../test/support/series-read.js";
 
 const database = testDatabaseName();
 const options: MysqlStoreOptions = { ...TEST_SERVER, database, retentionDays: 0 };
@@ -70,28 +71,6 @@ function sampleC(i: number): PollSample {
   return sample;
 }
 
-/** A series read, per agent: each sample's time, its values by column, its disks' usage by mount (NaN where absent). */
-type Read = Map<string, { t: number[]; values: Record<string, number[]>; disks: Map<string, number[]> }>;
-
-function addBatch(out: Read, batch: SeriesBatch): void {
-  let series = out.get(batch.agent);
-  if (series === undefined) {
-    series = { t: [], values: {}, disks: new Map() };
-    out.set(batch.agent, series);
-  }
-  const before = series.t.length;
-  series.t.push(...batch.t);
-  for (const [name, values] of Object.entries(batch.values))
-    (series.values[name] ??= Array<number>(before).fill(Number.NaN)).push(...values);
-  for (const [mount, usage] of batch.disks) {
-    const column = series.disks.get(mount) ?? Array<number>(before).fill(Number.NaN);
-    while (column.length < before) column.push(Number.NaN);
-    column.push(...usage);
-    series.disks.set(mount, column);
-  }
-  for (const column of series.disks.values()) while (column.length < series.t.length) column.push(Number.NaN);
-}
-
 /**
  * What a read of these samples must give: seriesRowOf's rows in time order per agent, only the
  * query's columns (`change` adjusts a row's values by name first).
@@ -100,9 +79,9 @@ function expectedRead(
   samples: readonly PollSample[],
   query: SeriesQuery = ALL,
   change: (sample: PollSample, values: Record<string, number>) => void = () => {},
-): Read {
+): SeriesRead {
   const names = query.columns ?? NAMES;
-  const out: Read = new Map();
+  const out: SeriesRead = new Map();
   const rows = samples
     .filter((s) => Date.parse(s.ts) >= query.from && Date.parse(s.ts) < query.to)
     .filter((s) => query.agents?.has(s.agent) ?? true)
@@ -135,10 +114,10 @@ function reader(seriesPageSize?: number, db = database): MysqlHistoryReader {
   });
 }
 
-async function readSeries(query: SeriesQuery, seriesPageSize?: number, db = database): Promise<Read> {
+async function readSeries(query: SeriesQuery, seriesPageSize?: number, db = database): Promise<SeriesRead> {
   const r = reader(seriesPageSize, db);
   try {
-    const out: Read = new Map();
+    const out: SeriesRead = new Map();
     for await (const batch of r.series(query)) addBatch(out, batch);
     return out;
   } finally {
@@ -284,7 +263,7 @@ describe("MysqlHistoryReader.series", () => {
         if (first.length === 4) break;
       }
       expect(first).toHaveLength(4);
-      const again: Read = new Map();
+      const again: SeriesRead = new Map();
       for await (const batch of r.series(ALL)) addBatch(again, batch);
       expect(again).toEqual(expectedRead(written));
     } finally {

@@ -1,6 +1,6 @@
 import type { Pool } from "mysql2";
 import { SERIES_COLUMNS, type Column } from "../columns.js";
-import { SeriesBatcher, type SeriesBatch, type SeriesRow } from "../series.js";
+import { SeriesBatcher, missingValues, type SeriesBatch, type SeriesRow } from "../series.js";
 import { toDbTime } from "./connection.js";
 import { figureWhere, type FigureFilter } from "./figure-where.js";
 import { selectRows } from "./read-pool.js";
@@ -58,7 +58,7 @@ export async function* readSeries(
   for (let rows = await samples.next(); rows !== null; rows = await samples.next()) {
     await source.knowAgents(rows.map((row) => row[1]));
     for (const row of rows) {
-      const values = new Float64Array(SERIES_COLUMNS.length).fill(Number.NaN);
+      const values = missingValues();
       for (let c = 0; c < indexes.length; c++) values[indexes[c]!] = num(row[c + 2]!);
       const seriesRow: SeriesRow = {
         agent: source.agentName(row[1]),

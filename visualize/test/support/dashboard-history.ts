@@ -10,7 +10,7 @@ import {
   type DashboardCharts,
   type History,
   type PlotKind,
-} from "../model.js";
+} from "../../src/model.js";
 
 export const T0 = Date.parse("2024-05-01T10:00:00Z");
 export const MIN = 60_000;
