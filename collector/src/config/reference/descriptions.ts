@@ -169,7 +169,7 @@ export const COLLECTOR_KEY_DOCS: KeyDocs = {
   "storage.events_file": { meaning: "poll errors and up/down events, JSON lines" },
   "storage.figures_file": {
     meaning:
-      "each sample's series columns (~300 bytes a line), JSON lines; the dashboard reads these instead of the full snapshots",
+      "each sample's series columns (~250 bytes a line), JSON lines; the dashboard reads these instead of the full snapshots",
   },
   "storage.alerts_file": { meaning: "the alert history, JSON lines" },
   "storage.rotation.max_size": {

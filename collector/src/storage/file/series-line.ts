@@ -6,7 +6,7 @@ import { detached, stringEnd, type LineHead } from "./line-head.js";
 
 /*
  * metrics_figures.jsonl: per sample, its series columns (columns.ts, SERIES_COLUMNS) in a line of
- * about 300 bytes instead of the ~4 KB of its metrics_data.jsonl line, so that a month of
+ * about 250 bytes instead of the ~4 KB of its metrics_data.jsonl line, so that a month of
  * history is read in a fraction of the time:
  *   {"agent":"web-01","ts":"2026-11-22T06:00:00.000Z","v":[12.5,3,…],"disks":[["/",71]]}
  * "v" holds the series columns in catalog order, null for a missing value. A column appended to
