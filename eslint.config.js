@@ -131,22 +131,49 @@ function packageBoundaries() {
       ["**/collector/**", "**/visualize/**", "**/quickstart/**"],
       "The agent stands alone: shared code lives in common/.",
     ),
-    // the collector: shared code from common/, storage through its face, a backend through its index
+    // the collector: shared code from common/, storage and delivery through their faces
     deny(
       ["collector/src/**/*.ts"],
-      [...NOT_COLLECTOR, "**/storage/*", "**/storage/**", "!**/storage/index.js"],
-      "The collector imports shared code from common/ (not the agent) and storage through storage/index.ts.",
-      ["collector/src/storage/**", "collector/src/config/reference/**"],
+      [
+        ...NOT_COLLECTOR,
+        "**/storage/*",
+        "**/storage/**",
+        "!**/storage/index.js",
+        "**/delivery/*",
+        "**/delivery/**",
+        "!**/delivery/index.js",
+      ],
+      "The collector imports shared code from common/ (not the agent), storage through storage/index.ts and delivery through delivery/index.ts.",
+      ["collector/src/storage/**", "collector/src/delivery/**", "collector/src/config/reference/**"],
     ),
     deny(
       ["collector/src/storage/*.ts"],
-      [...NOT_COLLECTOR, "**/file/*", "**/mysql/*", "**/spool/*", "**/writer/*", "!**/*/index.js"],
-      "Storage imports shared code from common/, and a backend's files only through its index.js.",
+      [...NOT_COLLECTOR, "**/delivery/**", "**/file/*", "**/mysql/*", "!**/*/index.js"],
+      "Storage imports shared code from common/, and a backend's files only through its index.js; it knows nothing of delivery.",
     ),
     deny(
       ["collector/src/storage/*/**/*.ts"],
-      NOT_COLLECTOR,
-      "Storage imports shared code from common/, not from the agent.",
+      [...NOT_COLLECTOR, "**/delivery/**"],
+      "Storage imports shared code from common/, not from the agent or delivery.",
+    ),
+    // delivery: storage through its face, its own folders through their index.js
+    deny(
+      ["collector/src/delivery/*.ts"],
+      [
+        ...NOT_COLLECTOR,
+        "**/storage/*",
+        "**/storage/**",
+        "!**/storage/index.js",
+        "**/spool/*",
+        "**/writer/*",
+        "!**/*/index.js",
+      ],
+      "Delivery reaches storage through storage/index.ts, and spool/ and writer/ through their index.js.",
+    ),
+    deny(
+      ["collector/src/delivery/*/**/*.ts"],
+      [...NOT_COLLECTOR, "**/storage/*", "**/storage/**", "!**/storage/index.js"],
+      "Delivery reaches storage through storage/index.ts.",
     ),
     // the config reference documents the agent's options too (npm run docs:config)
     deny(

@@ -6,14 +6,8 @@ import { AlertService } from "./alerts/alert-service.js";
 import { createNotifiers } from "./alerts/create-notifiers.js";
 import { NotificationDispatcher } from "./alerts/notify/dispatcher.js";
 import { createStore } from "./create-store.js";
-import {
-  type MysqlStore,
-  type Store,
-  Spool,
-  StorageWriter,
-  DeadLetterFile,
-  withDeadline,
-} from "./storage/index.js";
+import { DeadLetterFile, Spool, StorageWriter, withDeadline } from "./delivery/index.js";
+import type { MysqlStore, Store } from "./storage/index.js";
 import { formatHealth, HealthMonitor } from "./health.js";
 import { AgentPoller, type PollOutcome } from "./polling/agent-poller.js";
 import { AgentState } from "./polling/agent-state.js";

@@ -1,6 +1,6 @@
 import type { AgentPoller } from "./polling/agent-poller.js";
 import type { Scheduler } from "./polling/scheduler.js";
-import type { StorageWriter, StoreLag } from "./storage/index.js";
+import type { StorageWriter, StoreLag } from "./delivery/index.js";
 
 export interface HealthReport {
   pollsPerSecond: number;

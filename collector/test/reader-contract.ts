@@ -141,6 +141,42 @@ export function describeReaderContract(name: string, backend: ContractBackend): 
       expect(await readSeries(reader(), { ...ALL, agents: new Set(["nobody"]) })).toEqual(new Map());
     });
 
+    it("reads one point per step, each column aggregated as the catalog says, disks by their highest", async () => {
+      const samples = cycles(0, 40);
+      await write(samples.slice(0, 60), samples.slice(60));
+      const step = 60_000;
+      const read = await readSeries(reader(), { ...ALL, step });
+      for (const [agent, rows] of expectedSeries(samples)) {
+        const buckets = new Map<number, typeof rows>();
+        for (const row of rows) {
+          const start = Math.floor(row.time / step) * step;
+          buckets.set(start, [...(buckets.get(start) ?? []), row]);
+        }
+        const series = read.get(agent)!;
+        expect(series.t, agent).toEqual([...buckets.keys()]);
+        for (const [index, column] of SERIES_COLUMNS.entries()) {
+          const expected = [...buckets.values()].map((bucket) => {
+            const values = bucket.map((row) => row.values[index]!).filter((v) => !Number.isNaN(v));
+            if (values.length === 0) return Number.NaN;
+            if (column.aggregate === "max") return Math.max(...values);
+            if (column.aggregate === "last") return values[values.length - 1];
+            const sum = values.reduce((a, b) => a + b, 0);
+            return column.aggregate === "sum" ? sum : sum / values.length;
+          });
+          const got = series.values[column.name]!;
+          expect(got.length, column.name).toBe(expected.length);
+          for (const [i, value] of expected.entries())
+            if (Number.isNaN(value)) expect(got[i], `${agent} ${column.name}`).toBeNaN();
+            else expect(got[i], `${agent} ${column.name}`).toBeCloseTo(value!, 9);
+        }
+        const root = [...buckets.values()].map((bucket) =>
+          Math.max(...bucket.map((row) => row.percents[row.mounts.indexOf("/")] ?? Number.NEGATIVE_INFINITY)),
+        );
+        expect(series.disks.get("/"), agent).toEqual(root);
+      }
+      await expect(readSeries(reader(), { ...ALL, step: 0 })).rejects.toThrow(/step/);
+    });
+
     it("reads a sample written twice, in one batch or replayed later, once", async () => {
       const samples = cycles(0, 30);
       const first = samples.slice(0, 45);

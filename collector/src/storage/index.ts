@@ -1,5 +1,5 @@
 // The storage layer as every other package and folder sees it (lint forbids reaching past it):
-// the records, the store and reader interfaces, the writer that feeds a store, and the backends.
+// the column catalog, the records, the store and reader contracts, the series, and the backends.
 export { SAMPLE_SCALARS, SERIES_COLUMNS, seriesValue, valueOf } from "./columns.js";
 export type { Aggregate, Column, Unit } from "./columns.js";
 export { FileHistoryReader, FileStore, listRotatedFiles } from "./file/index.js";
@@ -11,8 +11,4 @@ export const loadMysqlBackend = (): Promise<typeof MysqlBackend> => import("./my
 export type { AlertRecord, PollEvent, PollSample, TimeRange } from "./records.js";
 export { seriesRowOf } from "./series.js";
 export type { SeriesBatch, SeriesQuery, SeriesRow } from "./series.js";
-export { Spool } from "./spool/index.js";
-export { StorageWriter } from "./storage-writer.js";
-export type { StoreLag } from "./storage-writer.js";
 export type { HistoryReader, Store } from "./store.js";
-export { DeadLetterFile, withDeadline } from "./writer/index.js";

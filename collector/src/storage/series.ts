@@ -11,6 +11,8 @@ export interface SeriesQuery {
   agents?: ReadonlySet<string> | undefined;
   /** Names of series columns (SERIES_COLUMNS); all of them when undefined. */
   columns?: readonly string[] | undefined;
+  /** One point per agent per step of this many ms, aggregated as the catalog says (series-step.ts); every sample when undefined. */
+  step?: number | undefined;
 }
 
 /** Consecutive samples of one agent, column by column. */

@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import type { AlertRecord, PollEvent, PollSample, TimeRange } from "../records.js";
 import { SeriesBatcher, queryColumns, seriesRowOf } from "../series.js";
+import { stepped } from "../series-step.js";
 import type { SeriesBatch, SeriesQuery, SeriesRow } from "../series.js";
 import type { HistoryReader } from "../store.js";
 import { listRotatedFiles } from "./file-names.js";
@@ -101,7 +102,12 @@ export class FileHistoryReader implements HistoryReader {
    * The range's series (see HistoryReader.series): from the figures file where it covers the
    * range, else off whole samples (histories written before the figures file, slower).
    */
-  async *series(query: SeriesQuery): AsyncGenerator<SeriesBatch> {
+  series(query: SeriesQuery): AsyncIterable<SeriesBatch> {
+    const batches = this.everySample(query);
+    return query.step === undefined ? batches : stepped(batches, query.step, queryColumns(query));
+  }
+
+  private async *everySample(query: SeriesQuery): AsyncGenerator<SeriesBatch> {
     const batcher = new SeriesBatcher(queryColumns(query));
     for (const piece of await this.figuresPieces(query))
       for await (const rows of this.readBatches(

@@ -11,6 +11,7 @@ import {
 import type { MysqlConnectionOptions } from "./connection.js";
 import type { Pool } from "mysql2";
 import { queryColumns, type SeriesBatch, type SeriesQuery } from "../series.js";
+import { stepped } from "../series-step.js";
 import { readSeries } from "./mysql-series.js";
 import { createReadPool, endReadPool } from "./read-pool.js";
 import {
@@ -109,7 +110,9 @@ export class MysqlHistoryReader implements HistoryReader {
       agentName: (id: number) => this.agents.name(id),
     };
     const filter: FigureFilter = { from: bounds.from, to: bounds.to, agentIds };
-    yield* readSeries(source, filter, queryColumns(query));
+    const columns = queryColumns(query);
+    const batches = readSeries(source, filter, columns);
+    yield* query.step === undefined ? batches : stepped(batches, query.step, columns);
   }
 
   /** Each agent's sample at the given time, a query per 500 agents. */

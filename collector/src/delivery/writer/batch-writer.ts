@@ -1,7 +1,7 @@
 import { errorText } from "../../../../common/src/error-text.js";
-import type { AlertRecord, PollEvent, PollSample } from "../records.js";
+import type { AlertRecord, PollEvent, PollSample } from "../../storage/index.js";
 import type { SpoolBatch } from "../spool/index.js";
-import type { Store } from "../store.js";
+import type { Store } from "../../storage/index.js";
 import type { DeadLetter, DeadLetterFile, RecordKind } from "./dead-letters.js";
 import { DeadlineError, withDeadline } from "./deadline.js";
 import { isolateRefused } from "./isolate.js";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { AlertRecord, PollEvent, PollSample } from "../records.js";
+import type { AlertRecord, PollEvent, PollSample } from "../../storage/index.js";
 import type { SpoolBatch } from "../spool/index.js";
 import type { Batch } from "./batch-writer.js";
 

@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, open, readdir, rm, writeFile } from "node:fs/promi
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { PollEvent } from "../records.js";
+import type { PollEvent } from "../../storage/index.js";
 import { Spool } from "./spool.js";
 import type { SpoolBatch } from "./spool.js";
 

@@ -5,9 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import winston from "winston";
 import Transport from "winston-transport";
 import type { NormalisedSnapshot } from "../polling/normalise/normalised-snapshot.js";
-import type { PollEvent, PollSample } from "./records.js";
+import type { PollEvent, PollSample } from "../storage/index.js";
 import { Spool } from "./spool/spool.js";
-import type { Store } from "./store.js";
+import type { Store } from "../storage/index.js";
 import { StorageWriter, type StorageWriterOptions } from "./storage-writer.js";
 import { DeadLetterFile } from "./writer/dead-letters.js";
 

@@ -1,6 +1,6 @@
 import { mkdir, open } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
-import type { AlertRecord, PollEvent, PollSample } from "../records.js";
+import type { AlertRecord, PollEvent, PollSample } from "../../storage/index.js";
 import { readLines } from "./read-lines.js";
 import { listSegments, newSegment, removeSegment, saveOffset, syncDir } from "./segments.js";
 import type { Segment } from "./segments.js";

@@ -1,6 +1,6 @@
 import type { Logger } from "../../../../common/src/logging.js";
 import type { Spool } from "../spool/index.js";
-import type { Store } from "../store.js";
+import type { Store } from "../../storage/index.js";
 import type { BatchWriter } from "./batch-writer.js";
 import { formatSeconds } from "./deadline.js";
 

@@ -1,8 +1,8 @@
 import { errorText } from "../../../common/src/error-text.js";
 import type { Logger } from "../../../common/src/logging.js";
-import type { AlertRecord, PollEvent, PollSample } from "./records.js";
+import type { AlertRecord, PollEvent, PollSample } from "../storage/index.js";
 import { recordsOf, type Spool } from "./spool/index.js";
-import type { Store } from "./store.js";
+import type { Store } from "../storage/index.js";
 import {
   BatchWriter,
   DeadlineError,
