@@ -21,7 +21,9 @@ export function renderColumnsDoc(): string {
       column.derive === undefined || column.restore
         ? `\`${column.path.join(".")}\``
         : `from \`${column.path.join(".")}\``;
-    return `| \`${column.name}\` | ${column.sql} | ${column.unit} | ${from} | ${SQL_AGGREGATE[column.aggregate]} | ${column.series ? "yes" : ""} |`;
+    // a text column (the security status) has no SQL aggregate that means "the last one"
+    const perInterval = column.sql.startsWith("VARCHAR") ? "" : SQL_AGGREGATE[column.aggregate];
+    return `| \`${column.name}\` | ${column.sql} | ${column.unit} | ${from} | ${perInterval} | ${column.series ? "yes" : ""} |`;
   });
   // prettier would align the table, and the committed file must equal this rendering
   return [

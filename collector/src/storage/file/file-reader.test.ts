@@ -7,7 +7,8 @@ import type { MetricsSnapshot } from "../../../../common/src/contract/protocol.j
 import { SERIES_COLUMNS } from "../columns.js";
 import type { AlertRecord, PollSample, TimeRange } from "../records.js";
 import { seriesRowOf, type SeriesBatch, type SeriesQuery } from "../series.js";
-import { FileHistoryReader, type FilePart } from "./file-reader.js";
+import { FileHistoryReader } from "./file-reader.js";
+import type { FilePart } from "./record-stream.js";
 import { FileStore } from "./file-store.js";
 import { sampleJsonLine } from "./lines.js";
 import { addBatch, type SeriesRead } from "../../../test/support/series-read.js";

@@ -1,18 +1,16 @@
 import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import type { AlertRecord, PollEvent, PollSample, TimeRange } from "../records.js";
-import { SeriesBatcher, queryColumns, seriesRowOf } from "../series.js";
+import { SeriesBatcher, queryColumns } from "../series.js";
 import { stepped } from "../series-step.js";
-import type { SeriesBatch, SeriesQuery, SeriesRow } from "../series.js";
+import type { SeriesBatch, SeriesQuery } from "../series.js";
 import type { HistoryReader } from "../store.js";
 import { listRotatedFiles } from "./file-names.js";
 import { findSamples } from "./find-samples.js";
-import { AgentNames, readLineHead } from "./line-head.js";
-import type { LineHead } from "./line-head.js";
-import { parseAlertLine, parseEventLine, parseSampleLine } from "./lines.js";
-import { readFirstLine, readLineTexts, splitAtLines, type ByteRange } from "./read-lines.js";
-import { RecentKeys, ReorderWindow } from "./reorder.js";
-import { SeriesLineParser, parseFiguresSinceLine } from "./series-line.js";
+import { readFirstLine, splitAtLines } from "./read-lines.js";
+import { ALERTS, EVENTS, SAMPLES, readRecordBatches, seriesKind } from "./record-stream.js";
+import type { FilePart, RecordKind } from "./record-stream.js";
+import { parseFiguresSinceLine } from "./series-line.js";
 
 export interface FileHistoryReaderOptions {
   jsonFile: string;
@@ -33,55 +31,6 @@ const DAY_MS = 86_400_000;
  * rows with 100 agents, and its typed arrays cost more than reading the rows (2.4× the read time).
  */
 const BATCH_ROWS = 16_384;
-
-interface RecordKind<T> {
-  /** The record of the line at [start, end) of `text`. */
-  parse(text: string, start: number, end: number, head: LineHead | undefined): T | undefined;
-  agentOf(record: T): string;
-  /** Epoch ms. */
-  timeOf(record: T): number;
-  /** Identity for dropping duplicates as they are read. */
-  key?(record: T): string;
-}
-
-const SAMPLES: RecordKind<PollSample> = {
-  parse: (text, start, end) => parseSampleLine(text.slice(start, end)),
-  agentOf: (sample) => sample.agent,
-  timeOf: (sample) => Date.parse(sample.ts),
-  key: (sample) => `${sample.agent}\n${sample.ts}`,
-};
-
-/**
- * Series rows, off the figures file or, before it began, off whole samples. Rows come out in
- * time order per agent; SeriesBatcher drops those no newer than their agent's previous one.
- */
-function seriesKind(figuresFile: boolean): RecordKind<SeriesRow> {
-  const parser = new SeriesLineParser();
-  return {
-    parse: figuresFile
-      ? (text, start, end, head) => parser.parse(text, start, end, head)
-      : (text, start, end) => {
-          const sample = parseSampleLine(text.slice(start, end));
-          return sample === undefined ? undefined : seriesRowOf(sample);
-        },
-    agentOf: (row) => row.agent,
-    timeOf: (row) => row.time,
-  };
-}
-
-const EVENTS: RecordKind<PollEvent> = {
-  parse: (text, start, end) => parseEventLine(text.slice(start, end)),
-  agentOf: (event) => event.agent,
-  timeOf: (event) => Date.parse(event.ts),
-  key: (event) => `${event.agent}\n${event.ts}\n${event.kind}`,
-};
-
-const ALERTS: RecordKind<AlertRecord> = {
-  parse: (text, start, end) => parseAlertLine(text.slice(start, end)),
-  agentOf: (record) => record.alert.agent,
-  timeOf: (record) => Date.parse(record.ts),
-  key: (record) => `${record.alert.id}\n${record.kind}\n${record.ts}`,
-};
 
 /**
  * Reads what FileStore wrote: every archive and the current file, oldest first, filtered by
@@ -108,22 +57,14 @@ export class FileHistoryReader implements HistoryReader {
   }
 
   private async *everySample(query: SeriesQuery): AsyncGenerator<SeriesBatch> {
-    const batcher = new SeriesBatcher(queryColumns(query));
+    const parts: Array<{ files: readonly FilePart[]; range: TimeRange; figuresFile: boolean }> = [];
     for (const piece of await this.figuresPieces(query))
-      for await (const rows of this.readBatches(
-        piece.file,
-        piece.range,
-        seriesKind(piece.figuresFile),
-        query.agents,
-      )) {
-        for (const row of rows) batcher.add(row);
-        if (batcher.size >= BATCH_ROWS) yield* batcher.take();
-      }
-    yield* batcher.take();
+      parts.push({ ...piece, files: await this.filesFor(piece.file, piece.range) });
+    yield* this.seriesOf(parts, query);
   }
 
   /**
-   * Each agent's sample at the given time (epoch ms), for figures without sample(): looked up in
+   * Each agent's sample at the given time (epoch ms), typically its newest of a series read: looked up in
    * the file that should hold it (find-samples.ts), then, for any not there (stored far from its
    * time), by reading the files from its time on. A sample older than the samples file's first
    * line is not looked for: the figures file outlives it (18× smaller in the 30-day benchmark, it rotates less),
@@ -166,18 +107,26 @@ export class FileHistoryReader implements HistoryReader {
     return parts;
   }
 
-  /** series() of one part from seriesParts. */
-  async *seriesOfPart(part: FilePart, query: SeriesQuery): AsyncGenerator<SeriesBatch> {
+  /** series() of one part from seriesParts (every sample: a step applies to the whole read). */
+  seriesOfPart(part: FilePart, query: SeriesQuery): AsyncIterable<SeriesBatch> {
     const range = {
       from: Math.max(query.from, part.from ?? query.from),
       to: Math.min(query.to, part.to ?? query.to),
     };
+    return this.seriesOf([{ files: [part], range, figuresFile: part.figuresFile === true }], query);
+  }
+
+  /** The series rows of the files, in batches of BATCH_ROWS rows. */
+  private async *seriesOf(
+    parts: ReadonlyArray<{ files: readonly FilePart[]; range: TimeRange; figuresFile: boolean }>,
+    query: SeriesQuery,
+  ): AsyncGenerator<SeriesBatch> {
     const batcher = new SeriesBatcher(queryColumns(query));
-    const kind = seriesKind(part.figuresFile === true);
-    for await (const rows of this.readBatches(part.path, range, kind, query.agents, [part])) {
-      for (const row of rows) batcher.add(row);
-      if (batcher.size >= BATCH_ROWS) yield* batcher.take();
-    }
+    for (const { files, range, figuresFile } of parts)
+      for await (const rows of this.readBatches(files, range, seriesKind(figuresFile), query.agents)) {
+        for (const row of rows) batcher.add(row);
+        if (batcher.size >= BATCH_ROWS) yield* batcher.take();
+      }
     yield* batcher.take();
   }
 
@@ -202,7 +151,7 @@ export class FileHistoryReader implements HistoryReader {
 
   /**
    * From when the figures file holds every sample: its figures_since line when its oldest file
-   * starts with one (see figures-file.ts), always when it does not (that line was pruned with
+   * starts with one (see series-line.ts), always when it does not (that line was pruned with
    * the oldest archives), never without a figures file (or with empty ones only).
    */
   private async figuresSince(figuresFile: string): Promise<number> {
@@ -234,70 +183,23 @@ export class FileHistoryReader implements HistoryReader {
     return (await listRotatedFiles(file)).filter((f) => Date.parse(f.date) + DAY_MS > range.from);
   }
 
-  private async *read<T>(
-    file: string,
-    range: TimeRange,
-    kind: RecordKind<T>,
-    agents?: ReadonlySet<string>,
-  ): AsyncGenerator<T> {
-    for await (const batch of this.readBatches(file, range, kind, agents)) yield* batch;
+  private async *read<T>(file: string, range: TimeRange, kind: RecordKind<T>): AsyncGenerator<T> {
+    for await (const batch of this.readBatches(await this.filesFor(file, range), range, kind)) yield* batch;
   }
 
-  private async *readBatches<T>(
-    file: string,
+  private readBatches<T>(
+    files: readonly FilePart[],
     range: TimeRange,
     kind: RecordKind<T>,
     agents?: ReadonlySet<string>,
-    parts?: FilePart[],
   ): AsyncGenerator<T[]> {
-    const wanted = (agent: string, time: number): boolean =>
-      time >= range.from &&
-      time < range.to &&
-      (range.agent === undefined || agent === range.agent) &&
-      (agents === undefined || agents.has(agent));
-    const agentNames = new AgentNames();
-    const recent = new RecentKeys(this.options.dedupeWindow ?? 100_000);
-    const window = new ReorderWindow<T>(this.options.reorderWindow ?? 4096);
-    const files: FilePart[] = parts ?? (await this.filesFor(file, range));
-    for (const { path, bytes } of files) {
-      for await (const text of readLineTexts(path, this.streams, bytes)) {
-        const released: T[] = [];
-        for (let start = 0, end = 0; start < text.length; start = end + 1) {
-          end = text.indexOf("\n", start);
-          if (end === -1) end = text.length;
-          if (end === start) continue;
-          const head = readLineHead(text, start, end, agentNames);
-          if (head !== undefined && !wanted(head.agent, head.time)) continue;
-          const record = kind.parse(text, start, end, head);
-          if (record === undefined) {
-            this.skippedLines++;
-            continue;
-          }
-          const agent = kind.agentOf(record);
-          const time = kind.timeOf(record);
-          // the head is the record's own agent and ts unless the line is odd (a key written twice)
-          if (!(head?.agent === agent && head.time === time) && !wanted(agent, time)) continue;
-          if (kind.key !== undefined && !recent.add(kind.key(record))) continue;
-          const out = window.push(time, record);
-          if (out !== undefined) released.push(out);
-        }
-        if (released.length > 0) yield released;
-      }
-    }
-    const rest = [...window.drain()];
-    if (rest.length > 0) yield rest;
+    return readRecordBatches(files, range, kind, agents, {
+      streams: this.streams,
+      reorderWindow: this.options.reorderWindow ?? 4096,
+      dedupeWindow: this.options.dedupeWindow ?? 100_000,
+      onSkipped: () => this.skippedLines++,
+    });
   }
-}
-
-/** A whole file, or a range of whole lines of a plain one. */
-export interface FilePart {
-  path: string;
-  bytes?: ByteRange;
-  /** A figures file's part (else the samples file's). */
-  figuresFile?: boolean;
-  /** The part of the range this part holds (figures files may start within the range). */
-  from?: number;
-  to?: number;
 }
 
 interface FiguresPiece {
