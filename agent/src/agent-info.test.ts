@@ -20,7 +20,6 @@ describe("agent info", () => {
     expect(info).toMatchObject({ name: "web-01", platform: process.platform, version: packageVersion() });
     expect(info.uptime_s).toBeGreaterThan(0);
     expect(Date.parse(info.boot_time)).toBeLessThan(Date.now());
-    expect(packageVersion()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it("reports the version in the root package.json", () => {
@@ -28,6 +27,5 @@ describe("agent info", () => {
       version: string;
     };
     expect(packageVersion()).toBe(pkg.version);
-    expect(packageVersion()).toBe(packageVersion());
   });
 });

@@ -74,15 +74,11 @@ function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T | undefi
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-// Read once, when the module loads: the file does not change while the agent runs.
-const PACKAGE_VERSION = findPackageVersion();
-
-/** The version in our package.json, found upwards from this file (src/ in tests, dist/ when built). */
+/**
+ * The version in our package.json, found upwards from this file (src/ in tests, dist/ when built).
+ * Not cached: readStaticFacts, its one caller, runs once at start.
+ */
 export function packageVersion(): string {
-  return PACKAGE_VERSION;
-}
-
-function findPackageVersion(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const file = path.join(dir, "package.json");

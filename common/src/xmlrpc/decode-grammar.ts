@@ -1,5 +1,5 @@
 /** The element kinds that hold a value. */
-export type TypeKind =
+type TypeKind =
   "int" | "i8" | "boolean" | "double" | "string" | "dateTime" | "base64" | "nil" | "struct" | "array";
 /** Every element kind of a methodCall or methodResponse. */
 export type Kind =

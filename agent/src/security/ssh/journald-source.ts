@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
-import { AuthLineParser } from "./auth-line.js";
+import { parseSshdMessage } from "./auth-line.js";
 import type { AuthEvent } from "./auth-line.js";
 
 export interface JournaldSourceOptions {
@@ -31,11 +31,8 @@ export function findJournalctl(pathEnv: string = process.env.PATH ?? ""): string
   return null;
 }
 
-/**
- * One line of `journalctl -o json`; null if it is not a JSON object. A stream of lines passes
- * the parser it owns (it keeps caches); by default the line is parsed on its own.
- */
-export function parseJournalLine(line: string, parser = new AuthLineParser()): JournalLine | null {
+/** One line of `journalctl -o json`; null if it is not a JSON object. */
+export function parseJournalLine(line: string): JournalLine | null {
   let entry: unknown;
   try {
     entry = JSON.parse(line);
@@ -51,7 +48,7 @@ export function parseJournalLine(line: string, parser = new AuthLineParser()): J
   const micros = Number(fields.__REALTIME_TIMESTAMP);
   if (message === null || !Number.isFinite(micros)) return { cursor, event: null };
   const pid = Number(fields._PID);
-  const event = parser.parseMessage(
+  const event = parseSshdMessage(
     message,
     Math.floor(micros / 1000),
     fields._PID !== undefined && Number.isInteger(pid) ? pid : null,
@@ -81,7 +78,6 @@ export class JournaldSource {
   private readonly timeoutMs: number;
   private readonly maxBuffer: number;
   private cursor: string | null = null;
-  private readonly parser = new AuthLineParser();
 
   constructor(options: JournaldSourceOptions) {
     this.journalctl = options.journalctl;
@@ -115,7 +111,7 @@ export class JournaldSource {
     const events: AuthEvent[] = [];
     for (const line of lines) {
       if (line === "") continue;
-      const parsed = parseJournalLine(line, this.parser);
+      const parsed = parseJournalLine(line);
       if (parsed === null) continue;
       if (parsed.cursor !== null) this.cursor = parsed.cursor;
       if (parsed.event !== null) events.push(parsed.event);
