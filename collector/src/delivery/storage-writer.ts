@@ -5,7 +5,6 @@ import { recordsOf, type Spool } from "./spool/index.js";
 import type { Store } from "../storage/index.js";
 import {
   BatchWriter,
-  DeadlineError,
   Outage,
   PendingRecords,
   SpoolAppender,
@@ -74,7 +73,7 @@ export class StorageWriter {
   private readonly batchSize: number;
   private readonly flushIntervalMs: number;
   private readonly writeTimeoutMs: number;
-  readonly stats = { written: 0, spooled: 0, replayed: 0, storeFailures: 0, deadLettered: 0, lastWriteMs: 0 };
+  private readonly deadLetters: DeadLetterFile | undefined;
   private readonly batches: BatchWriter;
   private readonly appends: SpoolAppender;
   private readonly outage: Outage;
@@ -89,9 +88,10 @@ export class StorageWriter {
     this.batchSize = options.batchSize ?? 1000;
     this.flushIntervalMs = options.flushIntervalMs ?? 1_000;
     this.writeTimeoutMs = options.writeTimeoutMs ?? 5_000;
+    this.deadLetters = options.deadLetters;
     const closing = () => this.closing;
-    this.appends = new SpoolAppender(spool, logger, this.stats);
-    this.batches = new BatchWriter(store, this.writeTimeoutMs, options.deadLetters, closing, this.stats);
+    this.appends = new SpoolAppender(spool, logger);
+    this.batches = new BatchWriter(store, this.writeTimeoutMs, options.deadLetters, closing);
     this.outage = new Outage({
       store,
       spool,
@@ -107,7 +107,6 @@ export class StorageWriter {
       batches: this.batches,
       outage: this.outage,
       logger,
-      counts: this.stats,
       closing,
       liveWriteDone: () => this.writeDone,
     });
@@ -150,7 +149,12 @@ export class StorageWriter {
     };
   }
 
-  /** Whether the store is away (since when and why), for the health line. */
+  /** For the health line: the records set aside since start (the dead-letter file counts them). */
+  get stats(): { deadLettered: number } {
+    return { deadLettered: this.deadLetters?.count ?? 0 };
+  }
+
+  /** Since when the store is away (undefined while it answers), for the health line. */
   get unavailableSince(): number | undefined {
     return this.outage.since;
   }
@@ -216,12 +220,9 @@ export class StorageWriter {
   private async writeLive(batch: Batch): Promise<void> {
     this.writing = { batch, spooled: undefined };
     const guard = setTimeout(() => this.spoolWriting(), this.flushIntervalMs);
-    const started = performance.now();
     let failure: StoreUnavailable | undefined;
     try {
       await this.batches.write(batch);
-      this.stats.written += recordsOf(batch);
-      this.stats.lastWriteMs = performance.now() - started;
     } catch (error) {
       failure = unavailable(error);
     } finally {
@@ -236,9 +237,8 @@ export class StorageWriter {
       }
       return;
     }
-    this.stats.storeFailures++;
     if (spooled === undefined || !(await spooled)) await this.toSpool(batch, true);
-    this.outage.begin(failure.message, failure.cause instanceof DeadlineError);
+    this.outage.begin(failure.message, failure.hanging);
   }
 
   /** Makes the batch being written durable in the spool (rule 2), once. */

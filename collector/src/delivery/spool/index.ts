@@ -1,3 +1,3 @@
-// The spool part of storage as the rest of the collector sees it: nothing else of this folder is imported from outside.
+// The spool as the rest of delivery sees it: nothing else of this folder is imported from outside.
 export { Spool, recordsOf } from "./spool.js";
 export type { SpoolBatch } from "./spool.js";

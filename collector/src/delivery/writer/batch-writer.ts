@@ -17,7 +17,12 @@ export interface Batch extends SpoolBatch {
 }
 
 /** The store hangs or fails: the batch must wait (in the spool) for it. */
-export class StoreUnavailable extends Error {}
+export class StoreUnavailable extends Error {
+  /** It hangs (a deadline passed) rather than fails: the outage's first log line says so. */
+  get hanging(): boolean {
+    return this.cause instanceof DeadlineError;
+  }
+}
 
 /**
  * Writes one batch to the store, part by part, each store call within the write deadline (rule
@@ -30,8 +35,6 @@ export class BatchWriter {
     private readonly deadLetters: DeadLetterFile | undefined,
     /** While closing, a failure is not isolated: the batch goes to the spool as it is. */
     private readonly closing: () => boolean,
-    /** Where the records set aside are counted (the writer's stats, for the health line). */
-    private readonly counts: { deadLettered: number },
   ) {}
 
   /**
@@ -70,7 +73,6 @@ export class BatchWriter {
         record,
       }));
       await this.deadLetters.add(letters);
-      this.counts.deadLettered += letters.length;
     }
   }
 

@@ -15,7 +15,7 @@ export interface Refused<T> {
  * `storeAnswers` is asked before a record is declared bad: when the store has gone away in the
  * meantime, this throws the record's error instead, and the caller spools the batch (records
  * already written are written again on replay; the stores take a record twice without a
- * duplicate row, see store.ts).
+ * duplicate row, see storage/store.ts).
  */
 export async function isolateRefused<T>(
   records: readonly T[],

@@ -15,8 +15,6 @@ export class SpoolAppender {
   constructor(
     private readonly spool: Spool,
     private readonly logger: Logger,
-    /** Where the records spooled are counted (the writer's stats). */
-    private readonly counts: { spooled: number },
   ) {}
 
   /** Settles once every append made so far has. */
@@ -42,7 +40,6 @@ export class SpoolAppender {
     };
     try {
       await this.spool.append(left);
-      this.counts.spooled += recordsOf(left);
       return true;
     } catch (error) {
       this.logger.error(`spool append failed (${recordsOf(left)} records): ${errorText(error)}`);

@@ -2,7 +2,6 @@ import { errorText } from "../../../../common/src/error-text.js";
 import type { Logger } from "../../../../common/src/logging.js";
 import { recordsOf, type Spool, type SpoolBatch } from "../spool/index.js";
 import { StoreUnavailable, type Batch, type BatchWriter, type Part } from "./batch-writer.js";
-import { DeadlineError } from "./deadline.js";
 import type { Outage } from "./outage.js";
 
 export interface SpoolReplayOptions {
@@ -10,8 +9,6 @@ export interface SpoolReplayOptions {
   batches: Pick<BatchWriter, "write">;
   outage: Outage;
   logger: Logger;
-  /** Where replayed records and failed replays are counted (the writer's stats). */
-  counts: { replayed: number; storeFailures: number };
   /** While closing no replay starts; one under way stops after its current batch. */
   closing: () => boolean;
   /** The live write in flight, if any: a replay waits for it, so the two never run side by side. */
@@ -49,41 +46,43 @@ export class SpoolReplay {
   }
 
   private async replay(): Promise<void> {
-    const { spool, outage, logger, counts, closing } = this.options;
+    const { spool, outage, logger, closing } = this.options;
     await this.options.liveWriteDone(); // a live write never runs beside the replay
-    const before = counts.replayed;
+    let replayed = 0;
     let failure: string | undefined;
     let hanging = false;
     // appends made while a pass runs are replayed by the next pass; bounded, as every pass
     // either empties what it saw or stops on a failure
     for (let pass = 0; pass < 1000 && !spool.isEmpty && failure === undefined && !closing(); pass++) {
       try {
-        await spool.replay((spooled) => this.replayOne(spooled));
+        await spool.replay(async (spooled) => {
+          replayed += await this.replayOne(spooled);
+        });
       } catch (error) {
         failure = errorText(error);
-        hanging = error instanceof StoreUnavailable && error.cause instanceof DeadlineError;
+        hanging = error instanceof StoreUnavailable && error.hanging;
         if (!(error instanceof StoreUnavailable)) logger.error(`replay of the spool failed: ${failure}`);
       }
     }
     if (failure !== undefined) {
-      counts.storeFailures++;
       if (!outage.active) outage.begin(failure, hanging);
       else outage.probeLater();
       return;
     }
     if (outage.active) {
       if (spool.isEmpty) outage.end();
-    } else if (counts.replayed > before) {
-      logger.info(`replayed ${counts.replayed - before} spooled records in order`);
+    } else if (replayed > 0) {
+      logger.info(`replayed ${replayed} spooled records in order`);
     }
   }
 
-  private async replayOne(spooled: SpoolBatch): Promise<void> {
+  /** Writes one spooled batch; resolves with its records. */
+  private async replayOne(spooled: SpoolBatch): Promise<number> {
     await this.options.batches.write(this.replayBatch(spooled));
     if (spooled.id !== undefined) this.storedParts.delete(spooled.id);
     const records = recordsOf(spooled);
-    this.options.counts.replayed += records;
     this.options.outage.countReplayed(records);
+    return records;
   }
 
   /** A spooled batch, minus the parts this run already stored (rule 2's skip). */

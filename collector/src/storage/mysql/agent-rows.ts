@@ -1,3 +1,4 @@
+import { fromDbTime } from "./connection.js";
 import { agentInfoKey } from "./statements.js";
 import type { AgentEventSummary, AgentSampleSummary } from "./statements.js";
 
@@ -32,7 +33,7 @@ export class AgentRows {
       known === undefined ||
       !known.settled ||
       summary.firstTs < known.firstSeen ||
-      summary.lastMs - known.touchedMs >= this.touchIntervalMs ||
+      epochMs(summary.lastTs) - known.touchedMs >= this.touchIntervalMs ||
       agentInfoKey(summary.last) !== known.info
     );
   }
@@ -45,7 +46,7 @@ export class AgentRows {
       this.rows.set(summary.name, {
         firstSeen:
           known === undefined || summary.firstTs < known.firstSeen ? summary.firstTs : known.firstSeen,
-        touchedMs: Math.max(known?.touchedMs ?? 0, summary.lastMs),
+        touchedMs: Math.max(known?.touchedMs ?? 0, epochMs(summary.lastTs)),
         info: agentInfoKey(summary.last),
         settled: summary.lastTs >= eventTs,
         eventTs,
@@ -66,4 +67,9 @@ export class AgentRows {
   clear(): void {
     this.rows.clear();
   }
+}
+
+/** A DATETIME value (as toDbTime makes them) in epoch ms: once per agent and batch, not per sample. */
+function epochMs(dbTime: string): number {
+  return Date.parse(fromDbTime(dbTime));
 }

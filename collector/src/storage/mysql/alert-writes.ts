@@ -2,7 +2,7 @@ import type { Knex } from "knex";
 import type { AlertRecord } from "../records.js";
 import { toDbTime } from "./connection.js";
 import { alertUpserts } from "./statements.js";
-import { checkRecord, transact, type WriteContext } from "./write-context.js";
+import { byTime, checkRecord, transact, type WriteContext } from "./write-context.js";
 
 /**
  * Writes the alert history as one alerts row per episode (alert key + started_at): each
@@ -14,7 +14,7 @@ export async function writeAlerts(
   db: Knex,
   alerts: ReadonlyArray<AlertRecord>,
 ): Promise<void> {
-  const valid: Array<{ record: AlertRecord; ts: string; startedAt: string; index: number }> = [];
+  const valid: Array<{ record: AlertRecord; ts: string; startedAt: string }> = [];
   const agents = new Map<string, { firstTs: string }>();
   for (const record of alerts) {
     const alert = record.alert;
@@ -25,13 +25,13 @@ export async function writeAlerts(
       context.warn(`MySQL: alert ${JSON.stringify(alert.id)} dropped: no key or started_at`);
       continue;
     }
-    valid.push({ record, ts: ts.ts, startedAt, index: valid.length });
+    valid.push({ record, ts, startedAt });
     const known = agents.get(alert.agent);
-    if (known === undefined || ts.ts < known.firstTs) agents.set(alert.agent, { firstTs: ts.ts });
+    if (known === undefined || ts < known.firstTs) agents.set(alert.agent, { firstTs: ts });
   }
   if (valid.length === 0) return;
   await context.agentIds.resolve(db, agents);
-  valid.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.index - b.index));
+  valid.sort(byTime);
   const rows = valid.map((entry) => ({
     ...entry,
     agentId: context.agentIds.get(entry.record.alert.agent) ?? null,

@@ -4,39 +4,31 @@ import { insertStatements } from "./encoding.js";
 import { EVENT_COLUMNS, eventRow } from "./rows.js";
 import { agentEventUpdates, columnList } from "./statements.js";
 import type { AgentEventSummary } from "./statements.js";
-import { checkRecord, transact, type WriteContext } from "./write-context.js";
-
-interface ValidEvent {
-  event: PollEvent;
-  ts: string;
-  /** Position in the batch, to keep the order of events with the same ts. */
-  index: number;
-}
+import { byTime, checkRecord, transact, type WriteContext } from "./write-context.js";
 
 /**
- * Writes poll events, and each agent's state after them to its agents row, in one transaction.
- * Returns the agents whose state the events set (by name), for the agents-row cache.
+ * Writes poll events, and each agent's state after them to its agents row, in one transaction;
+ * the agents-row cache then knows that a sample must set those rows back.
  */
 export async function writeEvents(
   context: WriteContext,
   db: Knex,
   events: ReadonlyArray<PollEvent>,
-): Promise<ReadonlyMap<string, AgentEventSummary>> {
-  const valid: ValidEvent[] = [];
+): Promise<void> {
+  const valid: Array<{ event: PollEvent; ts: string }> = [];
   const firstTs = new Map<string, { firstTs: string }>();
   for (const event of events) {
     const ts = checkRecord(context, event.agent, event.ts, "event");
     if (ts === null) continue;
-    valid.push({ event, ts: ts.ts, index: valid.length });
+    valid.push({ event, ts });
     const first = firstTs.get(event.agent);
-    if (first === undefined || ts.ts < first.firstTs) firstTs.set(event.agent, { firstTs: ts.ts });
+    if (first === undefined || ts < first.firstTs) firstTs.set(event.agent, { firstTs: ts });
   }
-  if (valid.length === 0) return new Map();
+  if (valid.length === 0) return;
   await context.agentIds.resolve(db, firstTs);
 
-  // Each agent's state after its events, taken in time order (stable for equal times:
-  // a "poll_error" and the "down" it causes share their ts).
-  valid.sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : a.index - b.index));
+  // each agent's state after its events, taken in time order
+  valid.sort(byTime);
   const lines: string[] = [];
   const agents = new Map<string, AgentEventSummary>();
   for (const { event, ts } of valid) {
@@ -54,7 +46,7 @@ export async function writeEvents(
     insertStatements(head, lines, context.chunkRows, context.chunkBytes).map((sql) => ({ sql })),
     agentEventUpdates([...agents.values()], context.chunkRows).map((sql) => ({ sql })),
   ]);
-  return agents;
+  context.agentRows.eventsWritten(agents);
 }
 
 /** The agent's state once `event` (the latest so far) happened. */

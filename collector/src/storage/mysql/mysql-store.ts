@@ -56,13 +56,14 @@ export class MysqlStore implements Store {
     this.agentRows = new AgentRows(Math.max(0, options.agentTouchIntervalMs ?? 30_000));
     this.writes = {
       agentIds: this.agentIds,
+      agentRows: this.agentRows,
       queryTimeoutMs: this.queryTimeoutMs,
       chunkRows,
       chunkBytes: Math.min(8 << 20, Math.max(1024, options.chunkBytes ?? 2 << 20)),
       warn: (message) => this.options.onWarning?.(message),
       signal: () => this.aborter.signal,
     };
-    this.samples = new SampleWriter(this.writes, this.agentRows, {
+    this.samples = new SampleWriter(this.writes, {
       storeSnapshotJson: options.storeSnapshotJson ?? false,
       writeConcurrency: Math.max(1, Math.floor(options.writeConcurrency ?? 2)),
     });
@@ -119,8 +120,7 @@ export class MysqlStore implements Store {
   }
 
   async writeEvents(events: ReadonlyArray<PollEvent>): Promise<void> {
-    const agents = await writeEvents(this.writes, this.requireOpen(), events);
-    this.agentRows.eventsWritten(agents);
+    await writeEvents(this.writes, this.requireOpen(), events);
   }
 
   /** One alerts row per episode, see alert-writes.ts. */

@@ -36,7 +36,7 @@ export async function openDatabase(options: MysqlStoreOptions): Promise<{ db: Kn
 }
 
 /** "auto": LOAD DATA LOCAL when the server allows it (local_infile), else INSERT. */
-export async function chooseBulkMode(db: Knex, wanted: "auto" | BulkMode): Promise<BulkMode> {
+async function chooseBulkMode(db: Knex, wanted: "auto" | BulkMode): Promise<BulkMode> {
   if (wanted !== "auto") return wanted;
   try {
     const [rows] = (await db.raw("SELECT @@GLOBAL.local_infile AS v")) as unknown as [Array<{ v: unknown }>];
@@ -48,7 +48,7 @@ export async function chooseBulkMode(db: Knex, wanted: "auto" | BulkMode): Promi
 }
 
 /** knex.migrate.latest with the in-code migrations; retried while another collector holds the migration lock. */
-export async function migrate(db: Knex): Promise<void> {
+async function migrate(db: Knex): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await db.migrate.latest({ migrationSource, tableName: MIGRATIONS_TABLE });

@@ -217,7 +217,6 @@ describe("MySQL rows of a sample", { timeout: 20_000 }, () => {
           id: id + 1,
           firstTs: dbTs(last.ts),
           lastTs: dbTs(last.ts),
-          lastMs: Date.parse(last.ts),
           last,
         }));
         for (const sql of agentSampleUpdates(summaries, 2)) expectSqlLiterals(sql);

@@ -122,11 +122,12 @@ export function sampleRow(
   snapshotField: string | null,
   agentTs: string | null,
 ): string {
+  const duration = dbl(sample.duration_ms);
   const values = [
     String(agentId),
     time(ts),
     time(agentTs),
-    dbl(sample.duration_ms) === NULL_CELL ? "0" : dbl(sample.duration_ms),
+    duration === NULL_CELL ? "0" : duration,
     familiesOf(sample.snapshot),
   ];
   for (const column of SAMPLE_SCALARS) values.push(cell(column, valueOf(column, sample.snapshot)));

@@ -1,7 +1,6 @@
 import type { Knex } from "knex";
 import { errorText } from "../../../../common/src/error-text.js";
 import type { PollSample } from "../records.js";
-import type { AgentRows } from "./agent-rows.js";
 import { toDbTime } from "./connection.js";
 import { field } from "./encoding.js";
 import {
@@ -30,7 +29,6 @@ export interface SampleWriteOptions {
 interface ValidSample {
   sample: PollSample;
   ts: string;
-  ms: number;
 }
 
 /**
@@ -45,17 +43,16 @@ export class SampleWriter {
 
   constructor(
     private readonly context: WriteContext,
-    private readonly agentRows: AgentRows,
     private readonly options: SampleWriteOptions,
   ) {}
 
   async write(db: Knex, samples: ReadonlyArray<PollSample>): Promise<void> {
     const { valid, summaries } = this.validate(samples);
     if (valid.length === 0) return;
-    const { agentIds } = this.context;
+    const { agentIds, agentRows } = this.context;
     await agentIds.resolve(db, summaries);
     for (const summary of summaries.values()) summary.id = agentIds.get(summary.name) as number;
-    const stale = [...summaries.values()].filter((summary) => this.agentRows.isStale(summary));
+    const stale = [...summaries.values()].filter((summary) => agentRows.isStale(summary));
 
     try {
       await this.writeLanes(db, valid, stale);
@@ -65,7 +62,7 @@ export class SampleWriter {
       this.context.warn(`MySQL refuses LOAD DATA LOCAL INFILE (${errorText(error)}); using INSERT`);
       await this.writeLanes(db, valid, stale);
     }
-    this.agentRows.samplesWritten(stale);
+    agentRows.samplesWritten(stale);
   }
 
   /** The samples that can be stored, and per agent its first and latest of them. */
@@ -78,22 +75,14 @@ export class SampleWriter {
     for (const sample of samples) {
       const ts = checkRecord(this.context, sample.agent, sample.ts, "sample");
       if (ts === null) continue;
-      valid.push({ sample, ...ts });
+      valid.push({ sample, ts });
       const summary = summaries.get(sample.agent);
       if (summary === undefined) {
-        summaries.set(sample.agent, {
-          name: sample.agent,
-          id: 0,
-          firstTs: ts.ts,
-          lastTs: ts.ts,
-          lastMs: ts.ms,
-          last: sample,
-        });
+        summaries.set(sample.agent, { name: sample.agent, id: 0, firstTs: ts, lastTs: ts, last: sample });
       } else {
-        if (ts.ts < summary.firstTs) summary.firstTs = ts.ts;
-        if (ts.ts >= summary.lastTs) {
-          summary.lastTs = ts.ts;
-          summary.lastMs = ts.ms;
+        if (ts < summary.firstTs) summary.firstTs = ts;
+        if (ts >= summary.lastTs) {
+          summary.lastTs = ts;
           summary.last = sample;
         }
       }

@@ -57,12 +57,12 @@ export function isLoadDataRefused(error: unknown): boolean {
   );
 }
 
+/** An agent's samples in a batch: its id, first and latest time (DATETIME values) and latest sample. */
 export interface AgentSampleSummary {
   name: string;
   id: number;
   firstTs: string;
   lastTs: string;
-  lastMs: number;
   last: PollSample;
 }
 

@@ -1,12 +1,17 @@
 import type { Knex } from "knex";
 import type { AgentIds } from "./agent-ids.js";
+import type { AgentRows } from "./agent-rows.js";
 import { toDbTime } from "./connection.js";
 import type { Operation } from "./statements.js";
 import { runTransaction } from "./transaction.js";
 
-/** What the sample, event and alert writes share of the store: agent ids, limits, warnings, the abort signal. */
+/**
+ * What the sample, event and alert writes share of the store: the agents caches (ids, and the
+ * rows as last written, which samples and events both change), limits, warnings, the abort signal.
+ */
 export interface WriteContext {
   readonly agentIds: AgentIds;
+  readonly agentRows: AgentRows;
   readonly queryTimeoutMs: number;
   /** Rows per statement (samples; their disks and findings take 4× as many). */
   readonly chunkRows: number;
@@ -29,25 +34,25 @@ export function transact(
 }
 
 /**
- * The record's ts as a DATETIME value and epoch ms, or null (with a warning) when it cannot be
- * stored at all: such a record is dropped rather than failing its batch, which a replay could
- * never get past.
+ * The record's ts as a DATETIME value, or null (with a warning) when it cannot be stored at all:
+ * such a record is dropped rather than failing its batch, which a replay could never get past.
+ * The time is parsed once, by toDbTime: this runs for every record of every batch.
  */
-export function checkRecord(
-  context: WriteContext,
-  agent: unknown,
-  ts: unknown,
-  what: string,
-): { ts: string; ms: number } | null {
+export function checkRecord(context: WriteContext, agent: unknown, ts: unknown, what: string): string | null {
   if (typeof agent !== "string" || agent === "" || agent.length > AGENT_NAME_MAX) {
     context.warn(`MySQL: ${what} dropped: invalid agent name ${JSON.stringify(agent)}`);
     return null;
   }
-  const ms = typeof ts === "string" ? Date.parse(ts) : typeof ts === "number" ? ts : Number.NaN;
   const value = typeof ts === "string" || typeof ts === "number" ? toDbTime(ts) : null;
-  if (value === null || !Number.isFinite(ms)) {
-    context.warn(`MySQL: ${what} of ${agent} dropped: invalid ts ${JSON.stringify(ts)}`);
-    return null;
-  }
-  return { ts: value, ms };
+  if (value === null) context.warn(`MySQL: ${what} of ${agent} dropped: invalid ts ${JSON.stringify(ts)}`);
+  return value;
+}
+
+/**
+ * Records in time order (DATETIME values compare as strings). Array.prototype.sort is stable, so
+ * records of the same time keep their order in the batch: a "poll_error" and the "down" it causes
+ * share their ts.
+ */
+export function byTime(a: { ts: string }, b: { ts: string }): number {
+  return a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0;
 }
