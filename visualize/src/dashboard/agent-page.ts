@@ -101,11 +101,9 @@ export function renderAgentPage(
   options: PageContext,
 ): string {
   return renderPage({
+    ...options,
     page: agentPagePath(agent.series.agent),
     title: `${agent.series.agent} · hostwatch`,
-    generatedAt: options.generatedAt,
-    refreshSeconds: options.refreshSeconds,
     body: renderAgentBody(history, agent, agentCharts, options),
-    assets: options.assets,
   });
 }

@@ -122,12 +122,10 @@ ${pollErrorNote(history)}`;
 
 export function renderAlertsPage(history: History, options: PageContext): string {
   return renderPage({
+    ...options,
     page: ALERTS_PAGE,
     title: "Alerts · hostwatch",
-    generatedAt: options.generatedAt,
-    refreshSeconds: options.refreshSeconds,
     body: renderAlertsBody(history, options),
-    assets: options.assets,
     scripts: [options.assets.alertsFilter],
   });
 }

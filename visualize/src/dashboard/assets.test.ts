@@ -1,16 +1,14 @@
-import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ASSET_FILES, builtAssetsDir, loadDashboardAssets, type DashboardAssets } from "./assets.js";
-import { buildCharts, buildHistory, GENERATED_AT } from "../../test/support/dashboard-history.js";
-import { writeDashboardPages } from "./write-pages.js";
 
-/** Distinct texts, so that a page inlining the wrong one shows. */
-const FAKE: DashboardAssets = {
-  css: "body { color: red; }\n",
+type Scripts = Omit<DashboardAssets, "css">;
+
+/** Distinct texts, so that a script read from the wrong file shows. */
+const SCRIPTS: Scripts = {
   localTime: '"use strict";\nvoid "local time";\n',
   reload: '"use strict";\nvoid "reload";\n',
   alertsFilter: '"use strict";\nvoid "alerts filter";\n',
@@ -33,24 +31,12 @@ async function writeFileIn(relative: string, text: string): Promise<void> {
 }
 
 /** Writes a built folder: each stylesheet file its cssPart, each script as given. */
-async function writeAssets(scripts: Omit<DashboardAssets, "css"> = FAKE): Promise<void> {
+async function writeAssets(scripts: Scripts = SCRIPTS): Promise<void> {
   for (const [i, file] of ASSET_FILES.css.entries()) await writeFileIn(file, cssPart(file, i));
   await writeFileIn(ASSET_FILES.localTime, scripts.localTime);
   await writeFileIn(ASSET_FILES.reload, scripts.reload);
   await writeFileIn(ASSET_FILES.alertsFilter, scripts.alertsFilter);
 }
-
-const inlineScripts = (html: string): string[] =>
-  [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]!);
-
-const policyOf = (html: string): string =>
-  (/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1] ?? "").replace(
-    /&#39;/g,
-    "'",
-  );
-
-const sha256 = (text: string): string =>
-  `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "hostwatch-assets-"));
@@ -64,7 +50,7 @@ describe("loadDashboardAssets", () => {
   it("reads each built script's text as it is, and the stylesheet files joined in their order", async () => {
     await writeAssets();
     expect(await loadDashboardAssets(dirUrl())).toEqual({
-      ...FAKE,
+      ...SCRIPTS,
       css: ASSET_FILES.css.map(cssPart).join(""),
     });
   });
@@ -76,16 +62,6 @@ describe("loadDashboardAssets", () => {
     expect(odd).toHaveLength(ASSET_FILES.css.length);
     for (const [i, file] of ASSET_FILES.css.entries()) await writeFileIn(file, odd[i]!);
     expect((await loadDashboardAssets(dirUrl())).css).toBe(odd.join(""));
-  });
-
-  it("splits the stylesheet into base, layout, tables, charts and page-specific parts, in that order", () => {
-    expect(ASSET_FILES.css).toEqual([
-      "assets/base.css",
-      "assets/layout.css",
-      "assets/tables.css",
-      "assets/charts.css",
-      "assets/pages.css",
-    ]);
   });
 
   it.each(ALL_FILES)("names the missing %s and how to build it", async (missing) => {
@@ -114,7 +90,7 @@ describe("loadDashboardAssets", () => {
 
   it("refuses a script that would break out of its inline <script> element", async () => {
     for (const bad of ["x = '</script><b>';", "x = '<!-- y';", "x = '</SCRIPT >';"]) {
-      await writeAssets({ ...FAKE, reload: bad });
+      await writeAssets({ ...SCRIPTS, reload: bad });
       await expect(loadDashboardAssets(dirUrl())).rejects.toThrow(/reload\.js contains .* cannot be inlined/);
     }
   });
@@ -134,36 +110,5 @@ describe("builtAssetsDir", () => {
     expect(builtAssetsDir("file:///repo/visualize/src/dashboard/assets.ts").href).toBe(
       "file:///repo/dist/visualize/src/dashboard/",
     );
-  });
-});
-
-describe("writeDashboardPages with given assets", () => {
-  it("writes the stylesheet as style.css and inlines exactly the scripts the policy hashes", async () => {
-    await writeDashboardPages(dir, buildHistory(), buildCharts(), {
-      generatedAt: GENERATED_AT,
-      assets: FAKE,
-    });
-    expect(await readFile(join(dir, "style.css"), "utf8")).toBe(FAKE.css);
-    const index = await readFile(join(dir, "index.html"), "utf8");
-    expect(inlineScripts(index)).toEqual([FAKE.localTime, FAKE.reload]);
-    const alerts = await readFile(join(dir, "alerts.html"), "utf8");
-    expect(inlineScripts(alerts)).toEqual([FAKE.localTime, FAKE.reload, FAKE.alertsFilter]);
-    for (const html of [index, alerts]) {
-      const scriptSrc = policyOf(html)
-        .split("; ")
-        .find((d) => d.startsWith("script-src "));
-      expect(scriptSrc).toBe(`script-src ${inlineScripts(html).map(sha256).join(" ")}`);
-    }
-  });
-
-  it("inlines no reload script when auto-refresh is off", async () => {
-    await writeDashboardPages(dir, buildHistory(), buildCharts(), {
-      generatedAt: GENERATED_AT,
-      refreshSeconds: 0,
-      assets: FAKE,
-    });
-    const index = await readFile(join(dir, "index.html"), "utf8");
-    expect(inlineScripts(index)).toEqual([FAKE.localTime]);
-    expect(policyOf(index)).toContain(`script-src ${sha256(FAKE.localTime)};`);
   });
 });

@@ -50,16 +50,16 @@ export function builtAssetsDir(moduleUrl: string = import.meta.url): URL {
 
 /**
  * Reads the built stylesheet and scripts from `dir` (a folder URL, with its trailing "/").
- * A missing file is a broken or missing build: the error names the file (the first one missing,
- * in the order of ASSET_FILES, when several are) and the command that makes it. Read on every
- * generation, not kept in the module, so that a rebuild is picked up.
+ * A missing file is a broken or missing build: the error names the file and the command that
+ * makes it. The files are read one after the other in the order of ASSET_FILES, so that the file
+ * named is the first one missing when several are. Read on every generation, not kept in the
+ * module, so that a rebuild is picked up.
  */
 export async function loadDashboardAssets(dir: URL = builtAssetsDir()): Promise<DashboardAssets> {
-  const read = async (relative: string): Promise<string> => {
-    const file = fileURLToPath(new URL(relative, dir));
-    let text: string;
+  const at = (relative: string): string => fileURLToPath(new URL(relative, dir));
+  const read = async (file: string): Promise<string> => {
     try {
-      text = await readFile(file, "utf8");
+      return await readFile(file, "utf8");
     } catch (error) {
       const failure = error as NodeJS.ErrnoException;
       const why = failure.code === "ENOENT" ? "is missing" : `cannot be read (${failure.message})`;
@@ -69,22 +69,21 @@ export async function loadDashboardAssets(dir: URL = builtAssetsDir()): Promise<
         { cause: error },
       );
     }
-    if (relative.endsWith(".js")) checkInlineScript(file, text);
+  };
+  const script = async (relative: string): Promise<string> => {
+    const file = at(relative);
+    const text = await read(file);
+    checkInlineScript(file, text);
     return text;
   };
-  const files = [...ASSET_FILES.css, ASSET_FILES.localTime, ASSET_FILES.reload, ASSET_FILES.alertsFilter];
-  const texts = new Map<string, string>();
-  // all read at once; the first failure in that order is the one reported
-  for (const [i, result] of (await Promise.allSettled(files.map((file) => read(file)))).entries()) {
-    if (result.status === "rejected") throw result.reason;
-    texts.set(files[i]!, result.value);
-  }
-  const text = (file: string): string => texts.get(file)!;
+  const css: string[] = [];
+  for (const relative of ASSET_FILES.css) css.push(await read(at(relative)));
+  // awaited in turn: an object literal's properties are evaluated in order
   return {
-    css: ASSET_FILES.css.map(text).join(""),
-    localTime: text(ASSET_FILES.localTime),
-    reload: text(ASSET_FILES.reload),
-    alertsFilter: text(ASSET_FILES.alertsFilter),
+    css: css.join(""),
+    localTime: await script(ASSET_FILES.localTime),
+    reload: await script(ASSET_FILES.reload),
+    alertsFilter: await script(ASSET_FILES.alertsFilter),
   };
 }
 

@@ -148,11 +148,9 @@ ${agentsTable}
 
 export function renderIndexPage(history: History, charts: DashboardCharts, options: PageContext): string {
   return renderPage({
+    ...options,
     page: INDEX_PAGE,
     title: "hostwatch",
-    generatedAt: options.generatedAt,
-    refreshSeconds: options.refreshSeconds,
     body: renderIndexBody(history, charts, options),
-    assets: options.assets,
   });
 }

@@ -1,4 +1,4 @@
-export { writeDashboardPages, writeFileAtomic, DEFAULT_REFRESH_SECONDS } from "./write-pages.js";
+export { writeDashboardPages, DEFAULT_REFRESH_SECONDS } from "./write-pages.js";
 export type { DashboardPageOptions } from "./write-pages.js";
 export { renderDashboardPages } from "./render-pages.js";
 export { renderIndexPage, sortedSummaries } from "./index-page.js";
@@ -6,7 +6,7 @@ export { renderAgentPage } from "./agent-page.js";
 export { renderAlertsPage } from "./alerts-page.js";
 export { escapeHtml, attr, relativeUrl, listReferencedFiles } from "./html.js";
 export { agentPageName, agentPagePath, INDEX_PAGE, ALERTS_PAGE, STYLE_FILE } from "./pages.js";
-export { loadDashboardAssets, builtAssetsDir, ASSET_FILES } from "./assets.js";
+export { loadDashboardAssets, ASSET_FILES } from "./assets.js";
 export type { DashboardAssets } from "./assets.js";
 export { activeAlerts } from "./status.js";
 export type { PageOptions, PageContext } from "./layout.js";

@@ -18,19 +18,15 @@ export interface PageContext extends PageOptions {
   assets: DashboardAssets;
 }
 
-export interface PageFrame {
+/** A page for renderPage: its context, and what it shows. */
+export interface PageFrame extends PageContext {
   /** The page's path relative to the output folder ("index.html", "agents/web-01.html"). */
   page: string;
   /** The document title (plain text). */
   title: string;
-  generatedAt: number;
-  /** Auto-refresh period; 0 turns it (and its toggle) off. */
-  refreshSeconds: number;
   /** The page content, already escaped. */
   body: string;
-  /** The built scripts; local time and reload are inlined on every page. */
-  assets: DashboardAssets;
-  /** Page-specific inline scripts: built text only (from assets), they are allowed by hash. */
+  /** Page-specific inline scripts, after local time and reload: built text from assets, allowed by hash. */
   scripts?: readonly string[];
 }
 

@@ -1,8 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { mkdir, rename, unlink, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { writeFileAtomic } from "../charts/write-atomic.js";
 import type { DashboardCharts, History } from "../model.js";
-import { loadDashboardAssets, type DashboardAssets } from "./assets.js";
+import type { DashboardAssets } from "./assets.js";
 import { renderDashboardPages } from "./render-pages.js";
 
 export interface DashboardPageOptions {
@@ -10,34 +9,23 @@ export interface DashboardPageOptions {
   generatedAt?: Date | number;
   /** Auto-refresh period of every page in seconds; 0 turns auto-refresh and its toggle off [60]. */
   refreshSeconds?: number;
-  /** The stylesheet and scripts [the built ones, read by loadDashboardAssets]. */
-  assets?: DashboardAssets;
+  /** The stylesheet and scripts, read once per run by loadDashboardAssets. */
+  assets: DashboardAssets;
 }
 
 export const DEFAULT_REFRESH_SECONDS = 60;
 
-/** Writes a file so that a reader (browser, web server) never sees it half-written. */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
-  const temp = join(dirname(path), `.${randomBytes(6).toString("hex")}.${process.pid}.tmp`);
-  try {
-    await writeFile(temp, content, "utf8");
-    await rename(temp, path);
-  } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-}
-
 /**
  * Writes index.html, alerts.html, agents/<agentPageName>.html and style.css into `outputDir`
- * (created if needed). The charts and CSV files the pages reference are the renderer's job.
+ * (created if needed), each atomically: a browser or web server reading the folder during a run
+ * never sees half a page. The charts and CSV files the pages reference are the renderer's job.
  * Returns the written paths relative to `outputDir`, "/"-separated.
  */
 export async function writeDashboardPages(
   outputDir: string,
   history: History,
   charts: DashboardCharts,
-  options: DashboardPageOptions = {},
+  options: DashboardPageOptions,
 ): Promise<string[]> {
   const refreshSeconds = options.refreshSeconds ?? DEFAULT_REFRESH_SECONDS;
   if (!Number.isFinite(refreshSeconds) || refreshSeconds < 0) {
@@ -46,10 +34,9 @@ export async function writeDashboardPages(
   const files = renderDashboardPages(history, charts, {
     generatedAt: options.generatedAt === undefined ? Date.now() : Number(options.generatedAt),
     refreshSeconds: Math.round(refreshSeconds),
-    assets: options.assets ?? (await loadDashboardAssets()),
+    assets: options.assets,
   });
-  const folders = new Set([...files.keys()].map((file) => dirname(join(outputDir, file))));
-  for (const folder of folders) await mkdir(folder, { recursive: true });
-  for (const [file, content] of files) await writeFileAtomic(join(outputDir, file), content);
+  for (const [file, content] of files)
+    await writeFileAtomic(join(outputDir, file), Buffer.from(content, "utf8"));
   return [...files.keys()];
 }
