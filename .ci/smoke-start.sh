@@ -32,8 +32,10 @@ wait "$pid" || code=$?
 # npm itself exits 130 on Ctrl-C, as it does in a terminal; what matters is that all stopped cleanly
 echo "smoke: dashboard served (index.html, $png); npm start stopped with exit $code"
 sleep 1
-if pgrep -f "dist/(quickstart|agent|collector)/src/main.js" >/dev/null; then
-  echo "smoke: processes left behind after Ctrl-C:" >&2; pgrep -af "dist/(quickstart|agent|collector)/src/main.js" >&2; exit 1
+# only this run's processes: npm start's job is its own process group (set -m) and the quick start
+# spawns the agent and collector inside it; other checkouts' hostwatch processes are not ours
+if pgrep -g "$pid" >/dev/null; then
+  echo "smoke: processes left behind after Ctrl-C:" >&2; pgrep -a -g "$pid" >&2; exit 1
 fi
 grep -q "hostwatch-collector info: stopped" "$log" || { echo "smoke: the collector did not stop cleanly" >&2; cat "$log" >&2; exit 1; }
 grep -q "hostwatch-agent info: stopped" "$log" || { echo "smoke: the agent did not stop cleanly" >&2; cat "$log" >&2; exit 1; }
