@@ -66,11 +66,12 @@ async function main(): Promise<void> {
   logger.info(loaded);
   for (const warning of config.warnings) logger.warn(warning);
   const agent = await startAgent(config, logger);
+  // before the line that says it is up: a SIGTERM right after it must stop the agent cleanly,
+  // not kill it (a signal without a handler yet is the default action)
+  stopOnSignals(logger, "stopping", () => agent.stop());
   logger.info(
     `listening on ${agent.url} (allowed: ${config.security.allowed_ips.join(", ")}; auth ${config.token === undefined ? "off" : "on"})`,
   );
-
-  stopOnSignals(logger, "stopping", () => agent.stop());
 }
 
 main().catch(exitOnError("hostwatch-agent"));
