@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callAgent } from "../../agent/test/xmlrpc-call.js";
 import { writeToFileStore } from "../../visualize/src/demo/synthetic-file-store.js";
 import { SyntheticHistory } from "../../visualize/src/demo/synthetic-history.js";
-import { runProgram, startProgram, type RunningProgram } from "./run-program.js";
+import { runProgram, startProgram } from "./run-program.js";
 
 const FIXTURES = path.join(path.dirname(new URL(import.meta.url).pathname), "fixtures/python-system");
 const fixture = (name: string): Record<string, unknown> =>
