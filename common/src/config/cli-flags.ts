@@ -39,12 +39,13 @@ export function unknownFlags(args: readonly string[], known: readonly string[]):
     if (match?.[1] === undefined || match[2] === undefined || /^-\d/.test(arg)) continue;
     const dashes = match[1];
     const name = match[2];
-    // yargs takes -abc as -a -b -c, and --no-x as --x false
-    const names = dashes === "-" ? [...name] : [name.replace(/^no-/, ""), name];
+    // yargs takes -abc as -a -b -c, --no-x as --x false, and --checkConfig as --check-config
+    const long = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+    const names = dashes === "-" ? [...name] : [long.replace(/^no-/, ""), long, name];
     if (dashes === "-" ? names.every((n) => known.includes(n)) : names.some((n) => known.includes(n)))
       continue;
-    const long = known.filter((k) => k.length > 1);
-    const hint = suggestion(name, dashes === "-" ? known : long).replace(/"([^"]+)"/, (_, k: string) =>
+    const longNames = known.filter((k) => k.length > 1);
+    const hint = suggestion(name, dashes === "-" ? known : longNames).replace(/"([^"]+)"/, (_, k: string) =>
       k.length > 1 ? `--${k}` : `-${k}`,
     );
     problems.push(`${dashes}${name}: unknown option${hint}`);
