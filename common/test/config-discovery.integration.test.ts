@@ -247,6 +247,20 @@ describe("process titles", () => {
     }
   });
 
+  it("leaves out the config's folder when the whole path would not fit", async () => {
+    const { cwd, env } = places();
+    writeJson(path.join(cwd, "config/agent.json"), { host: "127.0.0.1", port: 0 });
+    symlinkSync(programMain("agent"), path.join(cwd, "hostwatch-agent-by-hand"));
+    // `node hostwatch-agent-by-hand`: 28 bytes, room for "hostwatch-agent agent.json" (26)
+    const agent = startProgram("agent", [], { cwd, env, command: ["node", "hostwatch-agent-by-hand"] });
+    try {
+      await agent.waitFor(/listening on/);
+      expect(cmdline(agent.pid)).toBe("hostwatch-agent agent.json");
+    } finally {
+      expect(await agent.stop()).toBe(0);
+    }
+  });
+
   it("is cut to the length of a very short command line, as Linux allows no more", async () => {
     const { cwd, env } = places();
     writeJson(path.join(cwd, "config/agent.json"), { host: "127.0.0.1", port: 0 });
