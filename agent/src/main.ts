@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   }
   const loaded =
     found.file === undefined
-      ? `no config file (${describeLooked(found.looked)}): running on the defaults`
+      ? `no config file (${describeLooked(found.looked)}): running on the defaults (config/agent.example.json lists them)`
       : `loaded config ${found.file}${found.via === "default" ? "" : ` (from ${found.via})`}`;
   if (argv.checkConfig) {
     for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
