@@ -4,13 +4,14 @@ import { hideBin } from "yargs/helpers";
 import { startAgent } from "./agent-app.js";
 import { exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
 import { ConfigError } from "../../common/src/config/config-error.js";
+import { EXIT_CONFIG, failWithProblems } from "../../common/src/config/cli-flags.js";
+import { describeLooked, findConfig } from "../../common/src/config/find-config.js";
+import { setProcessTitle } from "../../common/src/config/process-title.js";
 import { loadAgentConfig, type AgentConfig } from "./config/load-config.js";
 import { createLogger } from "../../common/src/logging.js";
 
-const EXIT_CONFIG = 2;
-
 async function main(): Promise<void> {
-  const argv = await yargs(hideBin(process.argv))
+  const argv = await failWithProblems(yargs(hideBin(process.argv)), "hostwatch-agent", hideBin(process.argv))
     .scriptName("hostwatch-agent")
     .usage(
       "$0 [--config FILE] [--host ADDR] [--port N] [--check-config]\n\nServes this host's metrics over XML-RPC (ping, get_metrics).",
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
     .option("config", {
       alias: "c",
       type: "string",
-      describe: "JSON config file (see config/agent.example.json); defaults apply without one",
+      describe:
+        "JSON config file (see config/agent.example.json). Default: $HOSTWATCH_CONFIG, ./config/agent.json, /etc/hostwatch/agent.json, then the Python agent's config/agent_config.json and /etc/monitor/agent_config.json; defaults apply without one",
     })
     .option("host", { type: "string", describe: "listen address, overrides the config's host" })
     .option("port", {
@@ -31,9 +33,11 @@ async function main(): Promise<void> {
     .version()
     .parse();
 
+  const found = findConfig("agent", { explicit: argv.config });
+  setProcessTitle("hostwatch-agent", found.file);
   let config: AgentConfig;
   try {
-    config = loadAgentConfig(argv.config, { host: argv.host, port: argv.port });
+    config = loadAgentConfig(found.file, { host: argv.host, port: argv.port });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`hostwatch-agent: ${error.message}\n`);
@@ -41,8 +45,14 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const loaded =
+    found.file === undefined
+      ? `no config file (${describeLooked(found.looked)}): running on the defaults (config/agent.example.json lists them)`
+      : `loaded config ${found.file}${found.via === "default" ? "" : ` (from ${found.via})`}`;
   if (argv.checkConfig) {
-    process.stdout.write(`${argv.config ?? "(defaults)"}: config OK\n`);
+    for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
+    process.stdout.write(`${found.file ?? "(defaults)"}: config OK\n`);
+    if (found.file === undefined) process.stdout.write(`${loaded}\n`);
     return;
   }
 
@@ -53,12 +63,15 @@ async function main(): Promise<void> {
     maxFiles: config.log_max_files,
     label: "hostwatch-agent",
   });
+  logger.info(loaded);
+  for (const warning of config.warnings) logger.warn(warning);
   const agent = await startAgent(config, logger);
+  // before the line that says it is up: a SIGTERM right after it must stop the agent cleanly,
+  // not kill it (a signal without a handler yet is the default action)
+  stopOnSignals(logger, "stopping", () => agent.stop());
   logger.info(
     `listening on ${agent.url} (allowed: ${config.security.allowed_ips.join(", ")}; auth ${config.token === undefined ? "off" : "on"})`,
   );
-
-  stopOnSignals(logger, "stopping", () => agent.stop());
 }
 
 main().catch(exitOnError("hostwatch-agent"));

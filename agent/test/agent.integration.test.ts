@@ -211,7 +211,7 @@ describe("agent command line", () => {
     const { code, stderr } = await runAgent(["--config", file]);
     rmSync(dir, { recursive: true, force: true });
     expect(code).toBe(2);
-    expect(stderr).toContain("is not valid JSON");
+    expect(stderr).toContain("agent.json:1:3: not valid JSON");
   });
 
   it("accepts the example config", async () => {

@@ -3,13 +3,15 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
 import { ConfigError } from "../../common/src/config/config-error.js";
+import { EXIT_CONFIG, failWithProblems } from "../../common/src/config/cli-flags.js";
+import { describeLooked, findConfig } from "../../common/src/config/find-config.js";
+import { setProcessTitle } from "../../common/src/config/process-title.js";
 import { closeLogger, createLogger } from "../../common/src/logging.js";
 import { createNotifiers } from "./alerts/create-notifiers.js";
 import { NotificationDispatcher } from "./alerts/notify/dispatcher.js";
 import { createCollector } from "./collector-app.js";
 import { loadCollectorConfig, type CollectorConfig } from "./config/load-config.js";
 
-const EXIT_CONFIG = 2;
 /**
  * SIGTERM ends within this, whatever the store does: polls get 1 s, the last write its
  * deadline (storage.write_timeout, 5 s by default) before it is spooled, closing 1 s.
@@ -17,16 +19,20 @@ const EXIT_CONFIG = 2;
 const STOP_BOUND_MS = 10_000;
 
 async function main(): Promise<void> {
-  const argv = await yargs(hideBin(process.argv))
+  const argv = await failWithProblems(
+    yargs(hideBin(process.argv)),
+    "hostwatch-collector",
+    hideBin(process.argv),
+  )
     .scriptName("hostwatch-collector")
     .usage(
-      "$0 --config FILE [--once] [--check-config] [--test-notify]\n\nPolls every agent in the config and stores each sample (rotated files or MySQL).",
+      "$0 [--config FILE] [--once] [--check-config] [--test-notify]\n\nPolls every agent in the config and stores each sample (rotated files or MySQL).",
     )
     .option("config", {
       alias: "c",
       type: "string",
-      default: "config/collector.json",
-      describe: "JSON config file",
+      describe:
+        "JSON config file. Default: $HOSTWATCH_CONFIG, ./config/collector.json, /etc/hostwatch/collector.json, then the Python collector's config/collector_config.json and /etc/monitor/collector_config.json",
     })
     .option("once", {
       type: "boolean",
@@ -44,9 +50,18 @@ async function main(): Promise<void> {
     .version()
     .parse();
 
+  const found = findConfig("collector", { explicit: argv.config });
+  setProcessTitle("hostwatch-collector", found.file);
+  if (found.file === undefined) {
+    process.stderr.write(
+      `hostwatch-collector: no config file (${describeLooked(found.looked)}); ` +
+        "copy config/collector.example.json to one of these and list your agents, or pass --config FILE\n",
+    );
+    process.exit(EXIT_CONFIG);
+  }
   let config: CollectorConfig;
   try {
-    config = loadCollectorConfig(argv.config);
+    config = loadCollectorConfig(found.file);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`hostwatch-collector: ${error.message}\n`);
@@ -54,9 +69,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const loaded = `loaded config ${found.file}${found.via === "default" ? "" : ` (from ${found.via})`}`;
   if (argv.checkConfig) {
+    for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
     process.stdout.write(
-      `${argv.config}: config OK (${config.agents.length} agents, ${config.storage.type} storage)\n`,
+      `${found.file}: config OK (${config.agents.length} agent${config.agents.length === 1 ? "" : "s"}, ${config.storage.type} storage)\n`,
     );
     return;
   }
@@ -84,6 +101,8 @@ async function main(): Promise<void> {
     maxFiles: config.storage.rotation.backup_count + 1,
     label: "hostwatch-collector",
   });
+  logger.info(loaded);
+  for (const warning of config.warnings) logger.warn(warning);
   const collector = await createCollector(config, logger);
 
   if (argv.once) {

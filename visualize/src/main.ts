@@ -1,19 +1,24 @@
 #!/usr/bin/env node
 import path from "node:path";
 import { ConfigError } from "../../common/src/config/config-error.js";
+import { EXIT_CONFIG } from "../../common/src/config/cli-flags.js";
+import { describeLooked, findConfig } from "../../common/src/config/find-config.js";
+import { setProcessTitle } from "../../common/src/config/process-title.js";
+import { checkDefaultOutputDir } from "./cli/output-dir.js";
 import { exitOnError } from "../../common/src/process-lifecycle.js";
 import { parseArgs } from "./cli/parse-args.js";
 import { generateDashboard } from "./run/generate-dashboard.js";
 import { historySource, type HistorySource } from "./run/history-source.js";
 import { Progress } from "./run/progress.js";
 
-const EXIT_CONFIG = 2;
-
 async function main(): Promise<void> {
   const args = await parseArgs();
+  const found = findConfig("collector", { explicit: args.config });
+  setProcessTitle("hostwatch-visualize", found.file);
   let source: HistorySource;
   try {
-    source = historySource(args.config, args.configGiven, args.storage);
+    source = historySource(found, args.storage);
+    if (!args.outputDirGiven) checkDefaultOutputDir(args.outputDir);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`hostwatch-visualize: ${error.message}\n`);
@@ -22,8 +27,14 @@ async function main(): Promise<void> {
     throw error;
   }
   const progress = new Progress(args.quiet ? undefined : process.stderr);
+  // said even with --quiet: which history a dashboard shows must never be a guess
   if (source.config === undefined)
-    progress.line(`no ${args.config}: reading the default file store in ${source.where}`);
+    process.stderr.write(
+      `hostwatch-visualize: no collector config (${describeLooked(found.looked)}): reading the collector's default file store in ${source.where}\n`,
+    );
+  else progress.line(`loaded config ${found.file}${found.via === "default" ? "" : ` (from ${found.via})`}`);
+  if (!args.outputDirGiven)
+    progress.line(`writing to ${args.outputDir} (the default; --output-dir DIR to choose)`);
   const started = performance.now();
   const result = await generateDashboard({
     source,

@@ -83,21 +83,42 @@ describe("agent config", () => {
       expect.arrayContaining([
         "port: expected <=65535, got 70000",
         'check_interval: expected number, got "5"',
-        'log_level: unknown log level (use debug, info, warn or error) (got "loud")',
-        "metrics.enable_gpu: unknown key",
+        'log_level: unknown log level (use debug, info, warn or error, in any case) (got "loud")',
+        'metrics.enable_gpu: unknown key (did you mean "enable_cpu"?)',
         'security.allowed_ips[1]: not an IP address or CIDR (got "300.1.1.1")',
         'security.allowed_ips[2]: not an IP address or CIDR (got "::1/129")',
       ]),
     );
   });
 
-  it("needs a token when auth is required, and TLS needs both files", () => {
-    expect(problemsOf({ security: { require_auth: true } })).toEqual([
-      "security.token: require_auth is true but neither security.token nor security.token_file is set",
+  it("takes require_auth without a token as the Python agent did: the allowlist, with one warning", () => {
+    const config = parseAgentConfig({ security: { allowed_ips: ["192.168.1.10"], require_auth: true } });
+    expect(config.token).toBeUndefined();
+    expect(config.warnings).toEqual([
+      expect.stringMatching(/^security\.require_auth is true but no token is set/),
     ]);
+    expect(parseAgentConfig({ security: { require_auth: true, token: "0123456789abcdef" } })).toMatchObject({
+      token: "0123456789abcdef",
+      warnings: [],
+    });
+  });
+
+  it("reports every problem at once: all unknown keys with near misses, and the cross-key checks", () => {
+    expect(
+      problemsOf({ check_intervall: 5, securty: {}, prot: 1, tls: { cert_file: "/c.pem" }, port: -1 }),
+    ).toEqual(
+      expect.arrayContaining([
+        'check_intervall: unknown key (did you mean "check_interval"?)',
+        'securty: unknown key (did you mean "security"?)',
+        'prot: unknown key (did you mean "port"?)',
+        "port: expected >=0, got -1",
+        "tls.key_file: TLS needs both tls.cert_file and tls.key_file",
+      ]),
+    );
     expect(problemsOf({ tls: { cert_file: "/c.pem" } })).toEqual([
       "tls.key_file: TLS needs both tls.cert_file and tls.key_file",
     ]);
+    expect(problemsOf({ colour: "blue" })).toEqual(["colour: unknown key"]);
   });
 
   it("reads the token from a private token file and refuses a world-readable one", () => {

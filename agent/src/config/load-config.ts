@@ -11,6 +11,8 @@ export interface AgentConfig extends Omit<ParsedAgentConfig, "state_dir" | "name
   state_dir: string;
   /** The shared token from security.token or security.token_file; undefined when auth is off. */
   token: string | undefined;
+  /** What is accepted but worth a line in the log (e.g. require_auth without a token). */
+  warnings: readonly string[];
 }
 
 export interface ConfigOverrides {
@@ -27,7 +29,17 @@ export function parseAgentConfig(input: unknown, overrides: ConfigOverrides = {}
   }
   const parsed = result.output;
   const security = parsed.security;
-  const token = security.require_auth ? loadToken(security.token, security.token_file) : undefined;
+  const warnings: string[] = [];
+  // the Python agent's require_auth meant "enforce allowed_ips": without a token it keeps that meaning
+  const hasToken = security.token !== undefined || security.token_file !== undefined;
+  const token =
+    security.require_auth && hasToken ? loadToken(security.token, security.token_file) : undefined;
+  if (security.require_auth && !hasToken)
+    warnings.push(
+      "security.require_auth is true but no token is set: only security.allowed_ips is enforced " +
+        "(what require_auth meant in the Python agent). To also require a token, set security.token " +
+        '(at least 16 characters) or security.token_file, and give the collector the same token (its agent\'s "token")',
+    );
   const config: AgentConfig = {
     ...parsed,
     host: overrides.host ?? parsed.host,
@@ -35,6 +47,7 @@ export function parseAgentConfig(input: unknown, overrides: ConfigOverrides = {}
     name: parsed.name ?? hostname(),
     state_dir: parsed.state_dir ?? process.env.STATE_DIRECTORY ?? path.resolve("var/agent"),
     token,
+    warnings,
   };
   return deepFreeze(config);
 }

@@ -1,25 +1,8 @@
 import { isIP } from "node:net";
 import * as v from "valibot";
+import { closedObject } from "../../../common/src/config/closed-object.js";
+import { logLevelSchema } from "../../../common/src/config/log-level.js";
 import { DEFAULT_SNAPSHOT_LIMITS } from "../limits/bound-snapshot.js";
-
-/** Python's logging level names (seed configs) are accepted next to winston's. */
-const LOG_LEVELS: Record<string, string> = {
-  debug: "debug",
-  info: "info",
-  warn: "warn",
-  warning: "warn",
-  error: "error",
-  critical: "error",
-};
-
-const logLevel = v.pipe(
-  v.string(),
-  v.check(
-    (value) => LOG_LEVELS[value.toLowerCase()] !== undefined,
-    "unknown log level (use debug, info, warn or error)",
-  ),
-  v.transform((value) => LOG_LEVELS[value.toLowerCase()] ?? "info"),
-);
 
 export function isIpOrCidr(entry: string): boolean {
   const [address = "", prefix, extra] = entry.split("/");
@@ -38,12 +21,12 @@ const flag = v.optional(v.boolean(), true);
 const path = v.pipe(v.string(), v.minLength(1, "must not be empty"));
 
 export const agentConfigSchema = v.pipe(
-  v.strictObject({
+  closedObject({
     name: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty"))),
     host: v.optional(v.pipe(v.string(), v.minLength(1, "must not be empty")), "0.0.0.0"),
     port: v.optional(port, 8000),
     check_interval: v.optional(v.pipe(v.number(), v.gtValue(0), v.maxValue(3600)), 5),
-    log_level: v.optional(logLevel, "info"),
+    log_level: v.optional(logLevelSchema, "info"),
     log_file: v.optional(v.nullable(path), null),
     log_max_size: v.optional(v.pipe(v.string(), v.regex(/^\d+[kmg]?$/i, "a size like 10m or 500k")), "10m"),
     log_max_files: v.optional(int(1), 5),
@@ -51,7 +34,7 @@ export const agentConfigSchema = v.pipe(
     max_body_bytes: v.optional(int(1024, 16 * 1024 * 1024), 64 * 1024),
     max_connections: v.optional(int(1), 256),
     metrics: v.optional(
-      v.strictObject({
+      closedObject({
         enable_temperature: flag,
         enable_cpu: flag,
         enable_memory: flag,
@@ -63,7 +46,7 @@ export const agentConfigSchema = v.pipe(
       {},
     ),
     security: v.optional(
-      v.strictObject({
+      closedObject({
         allowed_ips: v.optional(v.array(ipOrCidr), ["127.0.0.1", "::1"]),
         require_auth: v.optional(v.boolean(), false),
         token: v.optional(v.pipe(v.string(), v.minLength(16, "a token needs at least 16 characters"))),
@@ -77,7 +60,7 @@ export const agentConfigSchema = v.pipe(
       {},
     ),
     limits: v.optional(
-      v.strictObject({
+      closedObject({
         max_list_items: v.optional(int(1, 100_000), DEFAULT_SNAPSHOT_LIMITS.maxListItems),
         max_ssh_sources: v.optional(int(1, 100_000), DEFAULT_SNAPSHOT_LIMITS.maxSshSources),
         max_cpu_cores: v.optional(int(1, 100_000), DEFAULT_SNAPSHOT_LIMITS.maxCpuCores),
@@ -85,37 +68,42 @@ export const agentConfigSchema = v.pipe(
       {},
     ),
     tls: v.optional(
-      v.strictObject({
+      closedObject({
         cert_file: v.optional(path),
         key_file: v.optional(path),
       }),
       {},
     ),
   }),
+  // partialCheck: these run even when other keys have problems, so all are reported at once
   v.forward(
-    v.check(
-      ({ security }) =>
-        !security.require_auth || security.token !== undefined || security.token_file !== undefined,
-      "require_auth is true but neither security.token nor security.token_file is set",
-    ),
-    ["security", "token"],
-  ),
-  v.forward(
-    v.check(
+    v.partialCheck(
+      [
+        ["security", "token"],
+        ["security", "token_file"],
+      ],
       ({ security }) => security.token === undefined || security.token_file === undefined,
       "set security.token or security.token_file, not both",
     ),
     ["security", "token_file"],
   ),
   v.forward(
-    v.check(
+    v.partialCheck(
+      [
+        ["tls", "cert_file"],
+        ["tls", "key_file"],
+      ],
       ({ tls }) => tls.cert_file !== undefined || tls.key_file === undefined,
       "TLS needs both tls.cert_file and tls.key_file",
     ),
     ["tls", "cert_file"],
   ),
   v.forward(
-    v.check(
+    v.partialCheck(
+      [
+        ["tls", "cert_file"],
+        ["tls", "key_file"],
+      ],
       ({ tls }) => tls.key_file !== undefined || tls.cert_file === undefined,
       "TLS needs both tls.cert_file and tls.key_file",
     ),

@@ -71,24 +71,77 @@ describe("collector config", () => {
         "poll_interval: expected >0, got -1",
         'storage.type: must be "file" or "mysql" (got "postgres")',
         'storage.rotation.max_size: a size like 10MB, 500KB or a number of bytes (got "huge")',
-        "thresholds.disk_space: unknown key",
+        'thresholds.disk_space: unknown key (did you mean "disk_usage"?)',
+        'agents[1].name: "a" is already used by agents[0]',
         'alerts.repeat_interval: a duration like 30s, 5m, 4h or a number of seconds (got "often")',
       ]),
     );
   });
 
-  it("refuses duplicate agent names, a timeout above the interval and an empty agent list", () => {
+  it("names each duplicate agent name and refuses an empty agent list", () => {
     expect(problemsOf({ agents: [] })).toEqual(["agents: list at least one agent"]);
+    const agents = ["web-01", "db-01", "web-02", "web-01", "db-01"].map((name) => ({ name, host: "h" }));
+    expect(problemsOf({ agents })).toEqual([
+      'agents[3].name: "web-01" is already used by agents[0]',
+      'agents[4].name: "db-01" is already used by agents[1]',
+    ]);
+    // with other problems too: every one at once
+    expect(problemsOf({ agents: [...agents, { name: "x" }], poll_interval: "often" })).toEqual(
+      expect.arrayContaining([
+        "agents[5].host: required",
+        'agents[3].name: "web-01" is already used by agents[0]',
+        expect.stringMatching(/^poll_interval: /),
+      ]),
+    );
+  });
+
+  it("names every unknown key, and a typo inside a threshold's long form", () => {
     expect(
       problemsOf({
-        agents: [
-          { name: "a", host: "h" },
-          { name: "a", host: "h" },
-        ],
+        agents: [{ name: "a", host: "h" }],
+        check_intervall: 5,
+        securty: {},
+        prot: 1,
+        thresholds: { cpu_usage: { warning: 80, critcal: 90 }, memory_usage: { warning: "80" } },
       }),
-    ).toEqual(["agents: agent names must be unique"]);
-    expect(problemsOf({ agents: [{ name: "a", host: "h" }], poll_interval: 5, timeout: 10 })).toEqual([
-      "timeout: timeout must not exceed poll_interval",
+    ).toEqual([
+      'thresholds.cpu_usage.critcal: unknown key (did you mean "critical"?)',
+      'thresholds.memory_usage.warning: expected number, got "80"',
+      "check_intervall: unknown key",
+      "securty: unknown key",
+      "prot: unknown key", // the collector has no top-level port
+    ]);
+  });
+
+  it("takes a timeout above poll_interval down to the poll's deadline, with a warning", () => {
+    const config = parseCollectorConfig(
+      { agents: [{ name: "a", host: "h" }], poll_interval: 5, timeout: 10 },
+      "/srv",
+    );
+    expect(config.timeout).toBe(4.75);
+    expect(config.warnings).toEqual([
+      "timeout: 10 s is longer than poll_interval (5 s); polls time out after 4.75 s, so that each ends before the agent's next poll",
+    ]);
+    expect(
+      parseCollectorConfig({ agents: [{ name: "a", host: "h" }], poll_interval: 30, timeout: 30 }, "/srv"),
+    ).toMatchObject({
+      timeout: 30,
+      warnings: [],
+    });
+  });
+
+  it("takes log levels in any case, as the agent does", () => {
+    for (const [level, expected] of [
+      ["INFO", "info"],
+      ["WARNING", "warn"],
+      ["Debug", "debug"],
+      ["CRITICAL", "error"],
+    ])
+      expect(
+        parseCollectorConfig({ agents: [{ name: "a", host: "h" }], log_level: level }, "/srv").log_level,
+      ).toBe(expected);
+    expect(problemsOf({ agents: [{ name: "a", host: "h" }], log_level: "loud" })).toEqual([
+      'log_level: unknown log level (use debug, info, warn or error, in any case) (got "loud")',
     ]);
   });
 

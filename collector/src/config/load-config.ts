@@ -3,6 +3,7 @@ import path from "node:path";
 import * as v from "valibot";
 import { ConfigError, describeIssues } from "../../../common/src/config/config-error.js";
 import { readJsonFile } from "../../../common/src/config/json-file.js";
+import { pollBudgetMs } from "../polling/poll-budget.js";
 import { collectorConfigSchema, type AgentTarget, type ParsedCollectorConfig } from "./schema.js";
 
 export interface AgentEndpoint extends AgentTarget {
@@ -29,6 +30,8 @@ export interface CollectorConfig extends Omit<ParsedCollectorConfig, "agents" | 
   agents: AgentEndpoint[];
   state_dir: string;
   paths: StoragePaths;
+  /** What is accepted but worth a line in the log (e.g. a timeout clamped to the poll interval). */
+  warnings: readonly string[];
 }
 
 /** Validates once, lists every problem with its key, resolves paths and secrets, and freezes. */
@@ -46,8 +49,11 @@ export function parseCollectorConfig(input: unknown, baseDir = process.cwd()): C
   const agents = parsed.agents.map((agent, index) => endpoint(agent, index, baseDir, problems));
   if (problems.length > 0)
     throw new ConfigError(`invalid collector config:\n  ${problems.join("\n  ")}`, problems);
+  const warnings: string[] = [];
   return Object.freeze({
     ...parsed,
+    timeout: clampTimeout(parsed.timeout, parsed.poll_interval, warnings),
+    warnings,
     agents,
     state_dir: stateDir,
     paths: {
@@ -70,6 +76,20 @@ export function parseCollectorConfig(input: unknown, baseDir = process.cwd()): C
       ),
     },
   });
+}
+
+/**
+ * A timeout above poll_interval (the Python collector's `timeout: 10` with a shorter interval) is
+ * taken down to what the poll's deadline allows anyway (see pollBudgetMs), with a warning: a
+ * poll must end before the agent's next one.
+ */
+function clampTimeout(timeout: number, pollInterval: number, warnings: string[]): number {
+  if (timeout <= pollInterval) return timeout;
+  const clamped = pollBudgetMs(pollInterval * 1000) / 1000;
+  warnings.push(
+    `timeout: ${timeout} s is longer than poll_interval (${pollInterval} s); polls time out after ${clamped} s, so that each ends before the agent's next poll`,
+  );
+  return clamped;
 }
 
 export function loadCollectorConfig(file: string): CollectorConfig {

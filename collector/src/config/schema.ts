@@ -1,4 +1,6 @@
 import * as v from "valibot";
+import { closedObject } from "../../../common/src/config/closed-object.js";
+import { logLevelSchema } from "../../../common/src/config/log-level.js";
 import { DEFAULT_MAX_LIST_ITEMS } from "../../../common/src/contract/bound-list.js";
 import { parseDuration, parseSize } from "./units.js";
 
@@ -30,7 +32,7 @@ const threshold = v.union(
     v.number(),
     v.null(),
     v.pipe(
-      v.strictObject({
+      closedObject({
         warning: v.optional(v.number()),
         critical: v.optional(v.number()),
         for: v.optional(int(1)),
@@ -60,7 +62,7 @@ const thresholdEntries = {
   security_issues: v.optional(threshold),
 };
 
-const agent = v.strictObject({
+const agent = closedObject({
   // 255: the agents.name column of the MySQL store, which could not store a longer name's samples
   name: v.pipe(
     text,
@@ -73,12 +75,12 @@ const agent = v.strictObject({
   ca_file: v.optional(text),
   token: v.optional(v.pipe(v.string(), v.minLength(16, "a token needs at least 16 characters"))),
   token_file: v.optional(text),
-  thresholds: v.optional(v.strictObject(thresholdEntries)),
+  thresholds: v.optional(closedObject(thresholdEntries)),
   email: v.optional(emails),
 });
 
 export const collectorConfigSchema = v.pipe(
-  v.strictObject({
+  closedObject({
     agents: v.pipe(v.array(agent), v.minLength(1, "list at least one agent")),
     poll_interval: v.optional(v.pipe(positive, v.maxValue(86_400)), 30),
     timeout: v.optional(v.pipe(positive, v.maxValue(600)), 10),
@@ -87,17 +89,17 @@ export const collectorConfigSchema = v.pipe(
     max_list_items: v.optional(int(1, 100_000), DEFAULT_MAX_LIST_ITEMS),
     health_interval: v.optional(v.pipe(positive, v.maxValue(86_400)), 60),
     state_dir: v.optional(text),
-    log_level: v.optional(v.picklist(["debug", "info", "warn", "error"]), "info"),
+    log_level: v.optional(logLevelSchema, "info"),
     log_file: v.optional(v.nullable(text), null),
     shard: v.optional(
       v.pipe(
-        v.strictObject({ index: int(0), count: int(1) }),
+        closedObject({ index: int(0), count: int(1) }),
         v.check((s) => s.index < s.count, "shard.index must be below shard.count"),
       ),
       { index: 0, count: 1 },
     ),
     storage: v.optional(
-      v.strictObject({
+      closedObject({
         type: v.optional(v.picklist(["file", "mysql"], 'must be "file" or "mysql"'), "file"),
         dir: v.optional(text),
         log_file: v.optional(text, "collector.log"),
@@ -107,7 +109,7 @@ export const collectorConfigSchema = v.pipe(
         events_file: v.optional(text, "poll_events.jsonl"),
         alerts_file: v.optional(text, "alerts.jsonl"),
         rotation: v.optional(
-          v.strictObject({
+          closedObject({
             max_size: v.optional(size, 10 * 1024 * 1024),
             backup_count: v.optional(int(0, 1000), 5),
           }),
@@ -126,13 +128,13 @@ export const collectorConfigSchema = v.pipe(
       }),
       {},
     ),
-    thresholds: v.optional(v.strictObject(thresholdEntries), {}),
+    thresholds: v.optional(closedObject(thresholdEntries), {}),
     alerts: v.optional(
-      v.strictObject({
+      closedObject({
         down_after: v.optional(int(1), 3),
         repeat_interval: v.optional(duration, 4 * 3600),
         email: v.optional(
-          v.strictObject({
+          closedObject({
             host: text,
             port: v.optional(int(1, 65535), 25),
             secure: v.optional(v.boolean(), false),
@@ -144,7 +146,7 @@ export const collectorConfigSchema = v.pipe(
         ),
         webhooks: v.optional(
           v.array(
-            v.strictObject({
+            closedObject({
               url: v.pipe(text, v.url("must be a URL")),
               headers: v.optional(v.record(v.string(), v.string())),
             }),
@@ -155,20 +157,40 @@ export const collectorConfigSchema = v.pipe(
       {},
     ),
   }),
-  v.forward(
-    v.check(
-      ({ agents }) => new Set(agents.map((a) => a.name)).size === agents.length,
-      "agent names must be unique",
-    ),
-    ["agents"],
-  ),
-  v.forward(
-    v.check(
-      ({ timeout, poll_interval }) => timeout <= poll_interval,
-      "timeout must not exceed poll_interval",
-    ),
-    ["timeout"],
-  ),
+  // a rawCheck: it runs even when other keys have problems, and names each duplicate
+  v.rawCheck(({ dataset, addIssue }) => {
+    const agents = (dataset.value as { agents?: unknown }).agents;
+    if (!Array.isArray(agents)) return;
+    const first = new Map<string, number>();
+    agents.forEach((agent: unknown, index) => {
+      const name = (agent as { name?: unknown } | null)?.name;
+      if (typeof name !== "string") return;
+      const earlier = first.get(name);
+      if (earlier === undefined) first.set(name, index);
+      else
+        addIssue({
+          message: `${JSON.stringify(name)} is already used by agents[${earlier}]`,
+          input: name,
+          path: [
+            {
+              type: "object",
+              origin: "value",
+              input: dataset.value as Record<string, unknown>,
+              key: "agents",
+              value: agents,
+            },
+            { type: "array", origin: "value", input: agents, key: index, value: agent },
+            {
+              type: "object",
+              origin: "value",
+              input: agent as Record<string, unknown>,
+              key: "name",
+              value: name,
+            },
+          ],
+        });
+    });
+  }),
 );
 
 export type ParsedCollectorConfig = v.InferOutput<typeof collectorConfigSchema>;

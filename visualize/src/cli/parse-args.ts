@@ -1,11 +1,13 @@
+import { tmpdir } from "node:os";
+import path from "node:path";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { failWithProblems } from "../../../common/src/config/cli-flags.js";
 import { PLOTS, type PlotKind } from "../model.js";
 
 export interface VisualizeArgs {
-  config: string;
-  /** Whether --config was given (a missing default config is not an error). */
-  configGiven: boolean;
+  /** --config; undefined: the collector's config is looked for where the collector looks. */
+  config: string | undefined;
   storage: "file" | "mysql" | undefined;
   plots: PlotKind[];
   hours: number;
@@ -13,6 +15,8 @@ export interface VisualizeArgs {
   until: number;
   agent: string | undefined;
   outputDir: string;
+  /** Whether --output-dir was given (the default folder is checked to be the user's own). */
+  outputDirGiven: boolean;
   width: number;
   height: number;
   pixelRatio: number;
@@ -22,25 +26,35 @@ export interface VisualizeArgs {
 
 const MAX_HOURS = 24 * 400;
 
-/** Parses and checks the command line; yargs prints the problem and exits 1 on a bad one. */
+/**
+ * Where the dashboard goes without --output-dir: `$TMPDIR/dashboard`, /tmp/dashboard as with the
+ * Python system's visualize_metrics.py, so its commands (`--plot all --hours 24`) work as they
+ * are and write where its users look. /tmp is shared, so main checks that the folder is ours.
+ */
+export function defaultOutputDir(): string {
+  return path.join(tmpdir(), "dashboard");
+}
+
+/** Parses and checks the command line; a bad one is named (every unknown option) and exits 2. */
 export async function parseArgs(argv = hideBin(process.argv)): Promise<VisualizeArgs> {
-  const parsed = await yargs(argv)
+  const parsed = await failWithProblems(yargs(argv), "hostwatch-visualize", argv)
     .scriptName("hostwatch-visualize")
     .usage(
-      "$0 --output-dir DIR [--plot all|cpu,memory,...] [--hours 24] [--agent NAME] [--config FILE] [--storage file|mysql]\n\n" +
+      "$0 [--output-dir DIR] [--plot all|cpu,memory,...] [--hours 24] [--agent NAME] [--config FILE] [--storage file|mysql]\n\n" +
         "Reads the collector's stored history and writes PNG charts, CSV files and a static HTML dashboard\n" +
         "(index.html, one page per agent, alerts.html) that any web server can serve.",
     )
     .option("config", {
       alias: "c",
       type: "string",
-      default: "config/collector.json",
-      describe: "collector config: where the history is stored, agents and thresholds",
+      describe:
+        "collector config: where the history is stored, agents and thresholds. Default: found as the collector finds it ($HOSTWATCH_CONFIG, ./config/collector.json, /etc/hostwatch/collector.json, config/collector_config.json, /etc/monitor/collector_config.json)",
     })
     .option("storage", {
       type: "string",
       choices: ["file", "mysql"],
-      describe: "read this store instead of the config's storage.type",
+      describe:
+        "read this store instead of the config's storage.type; without a config, --storage file reads the collector's default file store, ./var/data",
     })
     .option("plot", {
       type: "string",
@@ -58,8 +72,7 @@ export async function parseArgs(argv = hideBin(process.argv)): Promise<Visualize
     .option("output-dir", {
       alias: "o",
       type: "string",
-      demandOption: true,
-      describe: "folder to write into",
+      describe: `folder to write into (default: ${defaultOutputDir()}, as the Python system's dashboard)`,
     })
     .option("width", { type: "number", default: 800, describe: "chart width, CSS pixels" })
     .option("height", { type: "number", default: 300, describe: "chart height, CSS pixels" })
@@ -91,13 +104,13 @@ export async function parseArgs(argv = hideBin(process.argv)): Promise<Visualize
     .parse();
   return {
     config: parsed.config,
-    configGiven: argv.some((arg) => arg === "--config" || arg === "-c" || arg.startsWith("--config=")),
     storage: parsed.storage as "file" | "mysql" | undefined,
     plots: parsePlots(parsed.plot),
     hours: parsed.hours,
     until: parsed.until === undefined ? Date.now() : Date.parse(parsed.until),
     agent: parsed.agent,
-    outputDir: parsed["output-dir"],
+    outputDir: parsed["output-dir"] ?? defaultOutputDir(),
+    outputDirGiven: parsed["output-dir"] !== undefined,
     width: parsed.width,
     height: parsed.height,
     pixelRatio: parsed["pixel-ratio"],

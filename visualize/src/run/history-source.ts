@@ -1,5 +1,6 @@
-import { existsSync } from "node:fs";
+import path from "node:path";
 import { ConfigError } from "../../../common/src/config/config-error.js";
+import { describeLooked, type FoundConfig } from "../../../common/src/config/find-config.js";
 import {
   loadCollectorConfig,
   parseCollectorConfig,
@@ -24,18 +25,23 @@ export interface HistorySource {
 }
 
 /**
- * Where the history is: the collector's config, or without one (the default path missing and
- * not asked for) the collector's defaults, the file store under ./var/data.
+ * Where the history is: the collector's config as the collector finds it. Without one, only an
+ * explicit `--storage file` reads the collector's default file store (./var/data): run from
+ * another folder (cron, `/`), a guess would draw an empty dashboard and say nothing was wrong.
  */
-export function historySource(
-  configFile: string,
-  configGiven: boolean,
-  storage: "file" | "mysql" | undefined,
-): HistorySource {
-  const found = configGiven || existsSync(configFile);
-  if (!found && storage === "mysql")
-    throw new ConfigError(`--storage mysql needs the collector config (${configFile} not found)`, []);
-  const config = found ? loadCollectorConfig(configFile) : undefined;
+export function historySource(found: FoundConfig, storage: "file" | "mysql" | undefined): HistorySource {
+  if (found.file === undefined && storage !== "file") {
+    const defaultStore = path.resolve("var/data");
+    throw new ConfigError(
+      `no collector config (${describeLooked(found.looked)}); pass --config FILE, or copy ` +
+        "config/collector.example.json to one of these" +
+        (storage === "mysql"
+          ? " (--storage mysql needs the config for the database)"
+          : `, or pass --storage file to read the collector's default file store here, ${defaultStore}`),
+      [],
+    );
+  }
+  const config = found.file === undefined ? undefined : loadCollectorConfig(found.file);
   // the schema's defaults, with a placeholder for the one key that has none
   const settings = config ?? parseCollectorConfig({ agents: [{ name: "defaults", host: "localhost" }] });
   const type = storage ?? settings.storage.type;

@@ -26,7 +26,7 @@ export const AGENT_KEY_DOCS: KeyDocs = {
   check_interval: { meaning: "seconds between background samples (more than 0, at most 3600)" },
   log_level: {
     meaning:
-      "`debug`, `info`, `warn` or `error`, in any case (Python's `warning` and `critical` are accepted)",
+      "`debug`, `info`, `warn` or `error`, in any case (Python's `WARNING`, `CRITICAL` and `FATAL` are accepted)",
   },
   log_file: {
     meaning:
@@ -55,7 +55,8 @@ export const AGENT_KEY_DOCS: KeyDocs = {
       "IPs and CIDRs (IPv4 and IPv6) that may connect, checked at accept; IPv4 rules also match IPv4-mapped IPv6 peers",
   },
   "security.require_auth": {
-    meaning: "every request must carry the token (`security.token` or `token_file`)",
+    meaning:
+      "with `security.token` or `token_file`: every request must carry the token. Without a token (the Python agent's meaning): only `allowed_ips` is enforced, and the agent logs one warning at start",
   },
   "security.token": { meaning: "the shared token, at least 16 characters; not together with `token_file`" },
   "security.token_file": {
@@ -131,7 +132,10 @@ export const COLLECTOR_KEY_DOCS: KeyDocs = {
     meaning: "more alert recipients for this agent (an address or a list), besides `alerts.email.to`",
   },
   poll_interval: { meaning: "seconds between two polls of one agent (more than 0, at most 86400)" },
-  timeout: { meaning: "seconds one poll may take, connect and answer; at most `poll_interval`" },
+  timeout: {
+    meaning:
+      "seconds one poll may take, connect and answer. Above `poll_interval` it is taken down to the poll's deadline (`poll_interval` less 5 %, at most 1 s) with a warning",
+  },
   max_workers: { meaning: "polls in flight at once (1 to 10000)" },
   max_response_bytes: {
     meaning: "larger answers are refused (`too_large`): bytes, or a size like `4MB` or `500KB`",
@@ -146,7 +150,10 @@ export const COLLECTOR_KEY_DOCS: KeyDocs = {
       "agent states, alert state (`alerts-shardN.json`) and the spool; `./var/collector` is relative to the working directory",
     computedDefault: "`$STATE_DIRECTORY` or `./var/collector`",
   },
-  log_level: { meaning: "`debug`, `info`, `warn` or `error`" },
+  log_level: {
+    meaning:
+      "`debug`, `info`, `warn` or `error`, in any case (Python's `WARNING`, `CRITICAL` and `FATAL` are accepted)",
+  },
   log_file: {
     meaning:
       "the service log file (JSON lines, rotated and gzipped as `storage.rotation` says); the log also goes to the console (stderr)",
