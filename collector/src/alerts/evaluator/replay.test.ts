@@ -32,7 +32,7 @@ function sampleAt([ts, cpu, load, memory]: Series["samples"][number]): PollSampl
     memory: { usage_percent: memory },
     collector_status: [],
   };
-  return { agent: "localhost", ts, duration_ms: 1, snapshot: snapshot as PollSample["snapshot"] };
+  return { agent: "localhost", ts, duration_ms: 1, snapshot: snapshot };
 }
 
 /** Notifications per phase as "metric kind" → count. */
