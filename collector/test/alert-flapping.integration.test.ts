@@ -60,8 +60,10 @@ describe("default alert thresholds through the built collector", () => {
     config = writeCollectorConfig(
       {
         agents: [{ name: "web-01", host: "127.0.0.1", port: agent.port }],
-        poll_interval: 0.25,
-        timeout: 0.25,
+        // fast, yet slow enough that a loaded machine does not time a poll out (a lost answer
+        // would take its step of the plan with it)
+        poll_interval: 0.5,
+        timeout: 0.5,
         alerts: { repeat_interval: 0 },
         storage: { dir: path.join(dir, "data") },
       },
