@@ -12,6 +12,7 @@ export async function createCollectors(paths: HostPaths, config: AgentConfig): P
   return createLinuxCollectors(paths, {
     security: {
       suspiciousDirs: [...security.suspicious_dirs],
+      ignoreExe: [...security.ignore_exe],
       authLogPaths: [...security.auth_log_paths],
       sshWindowS: security.ssh_window_s,
       sshFailedThreshold: security.ssh_failed_threshold,

@@ -3,6 +3,7 @@ import * as v from "valibot";
 import { closedObject } from "../../../common/src/config/closed-object.js";
 import { logLevelSchema } from "../../../common/src/config/log-level.js";
 import { DEFAULT_SNAPSHOT_LIMITS } from "../limits/bound-snapshot.js";
+import { DEFAULT_IGNORE_EXE, EXE_PATTERN_HINT, isExePattern } from "../security/processes/ignore-exe.js";
 
 export function isIpOrCidr(entry: string): boolean {
   const [address = "", prefix, extra] = entry.split("/");
@@ -53,6 +54,9 @@ export const agentConfigSchema = v.pipe(
         token_file: v.optional(path),
         auth_log_paths: v.optional(v.array(path), ["/var/log/auth.log", "/var/log/secure"]),
         suspicious_dirs: v.optional(v.array(path), ["/tmp", "/var/tmp", "/dev/shm"]),
+        ignore_exe: v.optional(v.array(v.pipe(v.string(), v.check(isExePattern, EXE_PATTERN_HINT))), () => [
+          ...DEFAULT_IGNORE_EXE,
+        ]),
         expected_ports: v.optional(v.array(port)),
         ssh_window_s: v.optional(int(1), 900),
         ssh_failed_threshold: v.optional(int(1), 10),

@@ -7,6 +7,7 @@ import type {
   ProcessMetrics,
 } from "../../../common/src/contract/protocol.js";
 import type { FamilyCollector, HostPaths } from "./family.js";
+import { readCmdline } from "./cmdline.js";
 import { parseMeminfo } from "./memory.js";
 import { counterDelta, round } from "./numbers.js";
 import { UserNames } from "./passwd.js";
@@ -44,7 +45,10 @@ function byDescending(key: (p: ProcessSample) => number): (a: ProcessSample, b: 
   return (a, b) => key(b) - key(a) || a.pid - b.pid;
 }
 
-/** Family "processes": a scan of /proc/PID/stat with top 5 by memory and by CPU. */
+/**
+ * Family "processes": a scan of /proc/PID/stat with top 5 by memory and by CPU, each with its
+ * command line (/proc/PID/cmdline, redacted and cut: see cmdline.ts).
+ */
 export class ProcessesCollector implements FamilyCollector {
   readonly family = "processes" as const;
   private readonly now: () => number;
@@ -128,6 +132,13 @@ export class ProcessesCollector implements FamilyCollector {
       if (!userOfPid.has(pid)) userOfPid.set(pid, this.lookupUser(pid));
       return userOfPid.get(pid) ?? null;
     };
+    // Read for the listed processes only (at most 2 × TOP_N small reads), once per pid.
+    const cmdlineOfPid = new Map<number, string | null>();
+    const withCmdline = <E extends object>(pid: number, entry: E): E & { cmdline?: string } => {
+      if (!cmdlineOfPid.has(pid)) cmdlineOfPid.set(pid, readCmdline(this.paths.proc, pid));
+      const cmdline = cmdlineOfPid.get(pid);
+      return cmdline ? { ...entry, cmdline } : entry;
+    };
     const memTotal = this.memTotalBytes ?? 1;
     const top_memory: ProcessMemoryEntry[] = [];
     for (const s of [...samples].sort(byDescending((p) => p.rssBytes))) {
@@ -135,14 +146,18 @@ export class ProcessesCollector implements FamilyCollector {
       const user = userOf(s.pid);
       if (user === null) continue;
       const memory_percent = round((s.rssBytes / memTotal) * 100, 2);
-      top_memory.push({ pid: s.pid, name: s.name, user, memory_percent, rss_bytes: s.rssBytes });
+      top_memory.push(
+        withCmdline(s.pid, { pid: s.pid, name: s.name, user, memory_percent, rss_bytes: s.rssBytes }),
+      );
     }
     const top_cpu: ProcessCpuEntry[] = [];
     for (const s of [...samples].sort(byDescending((p) => p.cpuPercent))) {
       if (top_cpu.length === TOP_N) break;
       const user = userOf(s.pid);
       if (user === null) continue;
-      top_cpu.push({ pid: s.pid, name: s.name, user, cpu_percent: round(s.cpuPercent, 2) });
+      top_cpu.push(
+        withCmdline(s.pid, { pid: s.pid, name: s.name, user, cpu_percent: round(s.cpuPercent, 2) }),
+      );
     }
     return { count: samples.length, running, top_memory, top_cpu };
   }

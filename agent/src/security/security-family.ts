@@ -14,6 +14,8 @@ import { SshBruteForceCheck } from "./ssh/ssh-check.js";
 
 export interface SecurityOptions {
   suspiciousDirs?: string[];
+  /** `security.ignore_exe`; default DEFAULT_IGNORE_EXE (container runtimes' memfd copies). */
+  ignoreExe?: readonly string[];
   authLogPaths?: string[];
   sshWindowS?: number;
   sshFailedThreshold?: number;
@@ -40,6 +42,7 @@ export class SecurityCollector implements FamilyCollector {
     this.windowS = options.sshWindowS ?? 900;
     this.processes = new SuspiciousProcessCheck(paths, {
       suspiciousDirs: options.suspiciousDirs ?? ["/tmp", "/var/tmp", "/dev/shm"],
+      ...(options.ignoreExe === undefined ? {} : { ignoreExe: options.ignoreExe }),
     });
     this.listeners = new ListenerCheck(paths, {
       expectedPorts: options.expectedPorts,

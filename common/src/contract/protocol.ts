@@ -106,6 +106,8 @@ export interface ProcessMemoryEntry {
   user: string;
   memory_percent: number;
   rss_bytes: number;
+  /** The arguments joined by spaces, secrets as "***", at most 200 characters; absent without any (kernel threads). */
+  cmdline?: string;
 }
 
 export interface ProcessCpuEntry {
@@ -113,6 +115,8 @@ export interface ProcessCpuEntry {
   name: string;
   user: string;
   cpu_percent: number;
+  /** As in ProcessMemoryEntry. */
+  cmdline?: string;
 }
 
 export interface ProcessMetrics {

@@ -8,7 +8,8 @@ import { renderPage, type PageContext, type PageOptions } from "./layout.js";
 import { agentPagePath, INDEX_PAGE } from "./pages.js";
 import { renderSnapshotSection } from "./snapshot-section.js";
 import { activeAlerts } from "./status.js";
-import { alertDescription } from "./alert-text.js";
+import { alertReading } from "./alert-reading.js";
+import { alertDescription, formatMetricValue } from "./alert-text.js";
 
 function plotOrder(plot: string): number {
   const i = (PLOTS as readonly string[]).indexOf(plot);
@@ -33,12 +34,24 @@ function chartsWithNotes(page: string, agentCharts: AgentCharts | undefined): st
   return `<div class="charts">\n${figures.join("\n")}\n</div>`;
 }
 
-function alertsSection(alerts: readonly Alert[]): string {
+/**
+ * Each firing alert with its latest value (from the newest sample, see alertReading) and when
+ * it was seen, the value it fired with, and since when it fires.
+ */
+function alertsSection(alerts: readonly Alert[], agent: AgentHistory): string {
   if (alerts.length === 0) return "";
-  const items = alerts.map(
-    (a) =>
-      `<li>${badge(a.severity)} ${alertDescription(a)} <span class="muted">since ${timeTagIso(a.started_at)}</span></li>`,
-  );
+  const items = alerts.map((a) => {
+    const reading = alertReading(a, agent);
+    const seen = reading.at === undefined ? "" : ` at ${timeTag(reading.at)}`;
+    const fired =
+      reading.firedValue === undefined
+        ? ""
+        : ` · fired at ${escapeHtml(formatMetricValue(a.metric, reading.firedValue))}`;
+    return (
+      `<li${attr("data-alert", a.key)}>${badge(a.severity)} ${alertDescription({ ...a, value: reading.value })}` +
+      ` <span class="muted">now${seen}${fired} · since ${timeTagIso(a.started_at)}</span></li>`
+    );
+  });
   return `<section><h2>Active alerts</h2><ul>${items.join("")}</ul></section>`;
 }
 
@@ -86,7 +99,7 @@ export function renderAgentBody(
   return `<p><a${attr("href", relativeUrl(page, INDEX_PAGE))}>← All agents</a></p>
 <h1>${escapeHtml(name)} ${availabilityBadge(agent.down, agent.lastSeen)}</h1>
 <p class="meta">${lastSeen} · range ${timeTag(history.from)} → ${timeTag(history.to)}${csv}</p>
-${alertsSection(alerts)}
+${alertsSection(alerts, agent)}
 <section><h2>Charts</h2>
 ${chartsWithNotes(page, agentCharts)}
 </section>

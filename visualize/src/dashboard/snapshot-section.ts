@@ -83,6 +83,18 @@ function disksTable(s: NormalisedSnapshot): string {
   return `<h3>Disks</h3>${table(["Mount", "Device", "Type", "Used", "Usage", "Inodes"], rows)}${more}`;
 }
 
+/** Longest command line shown; our agent sends at most 200 characters, another agent may send more. */
+const COMMAND_MAX_CHARS = 200;
+
+/** A process's command line cell: "—" when the agent sent none (older agents, kernel threads). */
+function commandCell(cmdline: string | undefined): string {
+  if (cmdline === undefined || cmdline === "") return td(NONE);
+  const chars = Array.from(cmdline);
+  const shown =
+    chars.length <= COMMAND_MAX_CHARS ? cmdline : `${chars.slice(0, COMMAND_MAX_CHARS - 1).join("")}…`;
+  return td(e(shown), "mono cmdline");
+}
+
 function processTables(s: NormalisedSnapshot): string {
   const p = s.processes;
   if (p === undefined) return "";
@@ -90,16 +102,17 @@ function processTables(s: NormalisedSnapshot): string {
   const mem = capped(p.top_memory);
   const cpuRows = cpu.shown.map(
     (x) =>
-      `<tr>${td(e(x.pid), "num")}${td(e(x.name), "mono")}${td(e(x.user))}${td(e(formatPercent(x.cpu_percent)), "num")}</tr>`,
+      `<tr>${td(e(x.pid), "num")}${td(e(x.name), "mono")}${commandCell(x.cmdline)}${td(e(x.user))}` +
+      `${td(e(formatPercent(x.cpu_percent)), "num")}</tr>`,
   );
   const memRows = mem.shown.map(
     (x) =>
-      `<tr>${td(e(x.pid), "num")}${td(e(x.name), "mono")}${td(e(x.user))}` +
+      `<tr>${td(e(x.pid), "num")}${td(e(x.name), "mono")}${commandCell(x.cmdline)}${td(e(x.user))}` +
       `${td(e(formatPercent(x.memory_percent)), "num")}${td(e(formatBytes(x.rss_bytes)), "num")}</tr>`,
   );
   return (
-    `<h3>Top processes by CPU</h3>${cpuRows.length > 0 ? table(["PID", "Name", "User", "CPU"], cpuRows) : `<p class="muted">None reported.</p>`}${cpu.more}` +
-    `<h3>Top processes by memory</h3>${memRows.length > 0 ? table(["PID", "Name", "User", "Memory", "RSS"], memRows) : `<p class="muted">None reported.</p>`}${mem.more}`
+    `<h3>Top processes by CPU</h3>${cpuRows.length > 0 ? table(["PID", "Name", "Command", "User", "CPU"], cpuRows) : `<p class="muted">None reported.</p>`}${cpu.more}` +
+    `<h3>Top processes by memory</h3>${memRows.length > 0 ? table(["PID", "Name", "Command", "User", "Memory", "RSS"], memRows) : `<p class="muted">None reported.</p>`}${mem.more}`
   );
 }
 

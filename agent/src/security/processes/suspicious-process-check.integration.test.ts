@@ -129,4 +129,45 @@ describe("SuspiciousProcessCheck on this machine's /proc", () => {
       findings.filter((f) => f.reason === "no_exe" && /^(kworker|ksoftirqd|migration|rcu_)/.test(f.name)),
     ).toEqual([]);
   });
+
+  it("passes over a process run from a memfd named as runc names its copy, and reports any other memfd", async () => {
+    // What runc does (libcontainer/nsenter): copy its binary into a memfd and execute that.
+    const fromMemfd = (name: string) =>
+      start("python3", [
+        "-c",
+        "import os, sys\n" +
+          "fd = os.memfd_create(sys.argv[1], 0)\n" +
+          "os.write(fd, open(sys.argv[2], 'rb').read())\n" +
+          "os.execv(f'/proc/self/fd/{fd}', ['sleep', '30'])",
+        name,
+        SLEEP,
+      ]);
+    const runc = await fromMemfd("runc_cloned:/proc/self/exe");
+    const payload = await fromMemfd("payload");
+    children.push(runc, payload);
+    const exeOf = (pid: number | undefined) => {
+      try {
+        return readlinkSync(`/proc/${pid}/exe`);
+      } catch {
+        return undefined;
+      }
+    };
+    await eventually("both execs", async () =>
+      exeOf(runc.pid)?.startsWith("/memfd:") && exeOf(payload.pid)?.startsWith("/memfd:") ? true : undefined,
+    );
+    expect(exeOf(runc.pid)).toBe("/memfd:runc_cloned:/proc/self/exe (deleted)");
+
+    const check = new SuspiciousProcessCheck(REAL_HOST, { suspiciousDirs: ["/nonexistent-suspicious-dir"] });
+    const { findings, check: status } = await check.run();
+    expect(findingOf(findings, runc.pid)).toBeUndefined();
+    expect(findingOf(findings, payload.pid)).toMatchObject({
+      exe: "/memfd:payload (deleted)",
+      reason: "memfd_exec",
+      severity: "warning",
+    });
+    expect(status.detail).toMatch(/; \d+ matched security\.ignore_exe/);
+
+    const strict = new SuspiciousProcessCheck(REAL_HOST, { suspiciousDirs: [], ignoreExe: [] });
+    expect(findingOf((await strict.run()).findings, runc.pid)).toMatchObject({ reason: "memfd_exec" });
+  });
 });

@@ -8,6 +8,7 @@ import type { SuspiciousProcess } from "../../../../common/src/contract/protocol
 import type { CheckResult } from "../check-result.js";
 import { PF_EXITING, classifyExe, isKernelThread, normaliseDirs, parseStatFlags } from "./exe-classifier.js";
 import type { ExeVerdict } from "./exe-classifier.js";
+import { DEFAULT_IGNORE_EXE, exeMatcher } from "./ignore-exe.js";
 
 export const SUSPICIOUS_PROCESSES_CHECK = "suspicious_processes";
 
@@ -23,6 +24,8 @@ const PERMISSION_HINT = "no permission to read /proc/PID/exe: run as root or gra
 export interface SuspiciousProcessOptions {
   /** Folders an executable must not run from, e.g. ["/tmp", "/var/tmp", "/dev/shm"]. */
   suspiciousDirs: string[];
+  /** /proc/PID/exe targets that are no finding (`security.ignore_exe`, see ignore-exe.ts). Default DEFAULT_IGNORE_EXE. */
+  ignoreExe?: readonly string[];
   /** Owner of a process; default: the uid of its /proc/PID directory. Throws ENOENT when it has exited. */
   uidOf?: (pid: number) => number;
   /** The agent's own pid, never reported. Default process.pid. */
@@ -41,6 +44,7 @@ interface StatView {
 
 type Outcome =
   | { kind: "clean" }
+  | { kind: "ignored" }
   | { kind: "kernel_thread" }
   | { kind: "gone" }
   | { kind: "denied" }
@@ -71,6 +75,7 @@ export class SuspiciousProcessCheck {
   private readonly uidOf: (pid: number) => number;
   private readonly selfPid: number;
   private readonly readlink: (path: string) => string;
+  private readonly ignored: (target: string) => boolean;
   private readonly users: UserNames;
   /** Pids seen as kernel threads in the previous run. */
   private kernelThreads = new Set<number>();
@@ -84,6 +89,7 @@ export class SuspiciousProcessCheck {
     this.uidOf = options.uidOf ?? ((pid) => statSync(`${paths.proc}/${pid}`).uid);
     this.selfPid = options.selfPid ?? process.pid;
     this.readlink = options.readlink ?? ((path) => readlinkSync(path));
+    this.ignored = exeMatcher(options.ignoreExe ?? DEFAULT_IGNORE_EXE);
     this.users = new UserNames(`${paths.etc}/passwd`);
   }
 
@@ -97,6 +103,7 @@ export class SuspiciousProcessCheck {
     const findings: SuspiciousProcess[] = [];
     let total = 0;
     let denied = 0;
+    let ignored = 0;
     const failedCodes = new Map<string, number>();
     let scanned = 0;
     const kernelThreads = new Set<number>();
@@ -113,6 +120,8 @@ export class SuspiciousProcessCheck {
         kernelThreads.add(pid);
       } else if (outcome.kind === "denied") {
         denied++;
+      } else if (outcome.kind === "ignored") {
+        ignored++;
       } else if (outcome.kind === "failed") {
         failedCodes.set(outcome.code, (failedCodes.get(outcome.code) ?? 0) + 1);
       } else if (outcome.kind === "finding") {
@@ -137,6 +146,7 @@ export class SuspiciousProcessCheck {
     const inspected = total - denied - failed;
     if (total === 0) return this.unavailable(`no processes found in ${this.paths.proc}`);
     const reasons: string[] = [];
+    const notes = ignored > 0 ? `; ${ignored} matched security.ignore_exe` : "";
     if (denied > 0) reasons.push(`${denied} could not be inspected (${PERMISSION_HINT})`);
     if (failed > 0) {
       const codes = [...failedCodes.entries()].map(([code, n]) => `${code} ×${n}`).join(", ");
@@ -151,8 +161,8 @@ export class SuspiciousProcessCheck {
     }
     const detail =
       reasons.length === 0
-        ? `inspected ${total} processes`
-        : `inspected ${inspected} of ${total} processes; ${reasons.join("; ")}`;
+        ? `inspected ${total} processes${notes}`
+        : `inspected ${inspected} of ${total} processes${notes}; ${reasons.join("; ")}`;
     return { check: { name: SUSPICIOUS_PROCESSES_CHECK, available: true, detail }, findings };
   }
 
@@ -183,6 +193,7 @@ export class SuspiciousProcessCheck {
     if (target !== null) {
       const verdict = classifyExe(target, this.dirs);
       if (verdict === null) return { kind: "clean" };
+      if (this.ignored(target)) return { kind: "ignored" };
       const stat = this.readStat(dir, pid);
       if (!isStatView(stat)) return stat;
       return { kind: "finding", name: stat.name, exe: target, verdict };
@@ -216,7 +227,7 @@ export class SuspiciousProcessCheck {
   private readStat(
     dir: string,
     pid: number,
-  ): StatView | Exclude<Outcome, { kind: "clean" | "kernel_thread" | "finding" }> {
+  ): StatView | Exclude<Outcome, { kind: "clean" | "ignored" | "kernel_thread" | "finding" }> {
     let text: string;
     try {
       text = readProcRecord(`${dir}/stat`);

@@ -15,6 +15,8 @@ export function downAlert(key: string, event: PollEvent, now: Date): Alert {
     severity: "critical",
     state: "firing",
     value: event.consecutive_failures,
+    value_at: nowIso,
+    fired_value: event.consecutive_failures,
     threshold: event.consecutive_failures,
     started_at: nowIso,
     resolved_at: null,
@@ -24,7 +26,7 @@ export function downAlert(key: string, event: PollEvent, now: Date): Alert {
 
 /** The agent_down alert after a later failed poll (silent: only the count changes). */
 export function stillDown(alert: Alert, event: PollEvent): Alert {
-  return { ...alert, value: Math.max(alert.value, event.consecutive_failures) };
+  return { ...alert, value: Math.max(alert.value, event.consecutive_failures), value_at: event.ts };
 }
 
 /** The agent_down alert resolved by an "up" event. */

@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { AlertEvaluator, type EvaluatorOptions } from "./evaluator.js";
-import { resolveRules } from "./rules.js";
+import { DEFAULT_THRESHOLDS, resolveRules } from "./rules.js";
 import type { EvaluatorState } from "./state.js";
 import { at, cpu, disks, event, sample, type SnapshotParts } from "../../../test/support/alert-samples.js";
 import type { AlertNotification, ThresholdsInput } from "./types.js";
 
 const HOUR = 3600;
 
+/**
+ * An evaluator whose thresholds (the defaults included) fire at the first breach where they
+ * set no `for`: these tests are about what follows a breach; the default `for` has its own
+ * tests ("default for" below, and transition.test.ts).
+ */
 function evaluator(
   global: ThresholdsInput = {},
   perAgent: Record<string, ThresholdsInput> = {},
@@ -14,10 +19,20 @@ function evaluator(
   state?: EvaluatorState,
 ): AlertEvaluator {
   const options: EvaluatorOptions = {
-    rules: (agent) => resolveRules(global, perAgent[agent]),
+    rules: (agent) => resolveRules(atOnce({ ...DEFAULT_THRESHOLDS, ...global }), atOnce(perAgent[agent])),
     repeatIntervalS,
   };
   return new AlertEvaluator(options, state);
+}
+
+function atOnce(thresholds: ThresholdsInput | undefined): ThresholdsInput | undefined {
+  if (thresholds === undefined) return undefined;
+  return Object.fromEntries(
+    Object.entries(thresholds).map(([metric, input]) => [
+      metric,
+      typeof input === "number" ? { warning: input, for: 1 } : input == null ? input : { for: 1, ...input },
+    ]),
+  );
 }
 
 /** One sample per entry, 30 s apart from `start` seconds; returns "kind message" lines. */
@@ -166,7 +181,7 @@ describe("AlertEvaluator: per agent, per mount, per core", () => {
   it("security issues mention the status", () => {
     const ev = evaluator();
     expect(feed(ev, "web-01", [{ security: { status: "critical", issue_count: 3 } }])).toEqual([
-      "firing web-01 security_issues WARNING: 3 >= 1 (status critical) since 2026-11-22T06:00:00Z",
+      "firing web-01 security_issues CRITICAL: 3 >= 1 (status critical) since 2026-11-22T06:00:00Z",
     ]);
     expect(kinds(feed(ev, "web-01", [{ security: { status: "ok", issue_count: 0 } }], 30))).toEqual([
       "resolved",
@@ -174,7 +189,7 @@ describe("AlertEvaluator: per agent, per mount, per core", () => {
   });
 
   it("a threshold removed from the config resolves its alert instead of leaving it firing", () => {
-    let rules: ThresholdsInput = { cpu_usage: 80 };
+    let rules: ThresholdsInput = { cpu_usage: { warning: 80, for: 1 } };
     const ev = new AlertEvaluator({ rules: () => resolveRules(rules), repeatIntervalS: 0 });
     expect(kinds(feed(ev, "web-01", [cpu(90)]))).toEqual(["firing"]);
     rules = { cpu_usage: null };
@@ -182,6 +197,73 @@ describe("AlertEvaluator: per agent, per mount, per core", () => {
       "resolved web-01 cpu_usage resolved: no longer monitored (threshold removed) (was WARNING since 2026-11-22T06:00:00Z)",
     ]);
     expect(ev.activeAlerts()).toEqual([]);
+  });
+});
+
+describe("AlertEvaluator: default for, escalation, current value", () => {
+  /** The documented defaults as they are, without atOnce. */
+  const defaults = () =>
+    new AlertEvaluator({ rules: () => resolveRules(undefined), repeatIntervalS: 4 * HOUR });
+
+  it("default for: a resource threshold fires on the 3rd breaching sample, a security finding on the 1st", () => {
+    const ev = defaults();
+    const finding = { security: { status: "warning", issue_count: 1 } };
+    const out = feed(ev, "web-01", [
+      { ...cpu(95), ...finding },
+      cpu(95),
+      { ...cpu(95), security: { status: "ok", issue_count: 0 } },
+    ]);
+    expect(out).toEqual([
+      "firing web-01 security_issues WARNING: 1 >= 1 (status warning) since 2026-11-22T06:00:00Z",
+      "firing web-01 cpu_usage WARNING: 95% >= 80% since 2026-11-22T06:00:00Z",
+      "resolved web-01 security_issues resolved: 0 < 0.95 (status ok) (was WARNING since 2026-11-22T06:00:00Z)",
+    ]);
+  });
+
+  it("a security alert that fired as warning escalates once when the status turns critical", () => {
+    const ev = defaults();
+    const security = (status: string, issue_count: number) => ({ security: { status, issue_count } });
+    const out = feed(ev, "web-01", [
+      security("warning", 1),
+      security("critical", 2),
+      security("critical", 2),
+      security("warning", 1),
+      security("critical", 1),
+    ]);
+    expect(out).toEqual([
+      "firing web-01 security_issues WARNING: 1 >= 1 (status warning) since 2026-11-22T06:00:00Z",
+      "escalated web-01 security_issues escalated to CRITICAL: 2 >= 1 (status critical) since 2026-11-22T06:00:00Z",
+    ]);
+    expect(ev.activeAlerts()).toMatchObject([{ severity: "critical", value: 1, fired_value: 1 }]);
+  });
+
+  it("the active alert carries the latest value and its time, and the value that fired it", () => {
+    const ev = defaults();
+    const out = feed(ev, "web-01", [cpu(85), cpu(90), cpu(95), cpu(99), cpu(97)]);
+    expect(kinds(out)).toEqual(["firing"]);
+    expect(ev.activeAlerts()).toMatchObject([
+      { metric: "cpu_usage", value: 97, value_at: at(120).toISOString(), fired_value: 95 },
+    ]);
+    // the saved state keeps them across a restart
+    const restarted = new AlertEvaluator(
+      { rules: () => resolveRules(undefined), repeatIntervalS: 4 * HOUR },
+      JSON.parse(JSON.stringify(ev.exportState())) as EvaluatorState,
+    );
+    expect(restarted.activeAlerts()).toMatchObject([{ value: 97, fired_value: 95 }]);
+  });
+
+  it("a state saved before value_at and fired_value existed still loads", () => {
+    const ev = defaults();
+    feed(ev, "web-01", [cpu(85), cpu(90), cpu(95)]);
+    const state = JSON.parse(JSON.stringify(ev.exportState())) as EvaluatorState;
+    for (const entry of state.entries) {
+      if (entry.alert) {
+        delete entry.alert.value_at;
+        delete entry.alert.fired_value;
+      }
+    }
+    const restarted = new AlertEvaluator({ rules: () => resolveRules(undefined), repeatIntervalS: 0 }, state);
+    expect(restarted.activeAlerts()).toMatchObject([{ metric: "cpu_usage", value: 95 }]);
   });
 });
 

@@ -90,7 +90,7 @@ export class AlertEvaluator {
       if (!isUsable(rule)) continue;
       const key = alertKey(agent, observation.metric, observation.mount);
       const entry = this.entries.get(key) ?? newEntry(key, agent, observation.metric, observation.mount);
-      const result = step(entry, rule, observation.value, now);
+      const result = step(entry, rule, observation.value, now, observation.critical === true);
       const detail = observation.detail ?? null;
       this.store({ ...result.entry, detail });
       if (result.change && result.alert) out.push(notify(result.change, result.alert, rule, detail));

@@ -21,7 +21,7 @@ const EVERYTHING: ThresholdsInput = {
   system_load: { warning: 1, per_core: true },
   memory_usage: { warning: 50, critical: 90, for: 2 },
   swap_usage: 10,
-  disk_usage: { warning: 0, critical: 95 },
+  disk_usage: { warning: 0, critical: 95, for: 1 },
   security_issues: 1,
 };
 const rulesSets: ResolvedRules[] = [

@@ -32,10 +32,16 @@ describe("extractObservations", () => {
     ["no swap on the host", { memory: { swap_total_bytes: 0, swap_percent: 0 } }, "swap_usage", []],
     ["swap total unknown", { memory: { swap_percent: 60 } }, "swap_usage", []],
     [
-      "security with its status",
+      "security with its status; the agent's critical marks the observation critical",
       { security: { status: "critical", issue_count: 3 } },
       "security_issues",
-      [{ value: 3, detail: "status critical" }],
+      [{ value: 3, detail: "status critical", critical: true }],
+    ],
+    [
+      "security warning is not critical",
+      { security: { status: "warning", issue_count: 1 } },
+      "security_issues",
+      [{ value: 1, detail: "status warning" }],
     ],
     [
       "security unavailable: no check ran",

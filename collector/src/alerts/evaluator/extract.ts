@@ -9,6 +9,11 @@ export interface Observation {
   value: number;
   /** Context for the message: "status critical", "load 5.2 on 4 cores". */
   detail?: string;
+  /**
+   * The agent itself rates this critical (security_issues with status "critical": a process
+   * run from /tmp or a deleted executable), whatever the count: the alert is critical.
+   */
+  critical?: boolean;
 }
 
 /**
@@ -31,7 +36,11 @@ export function extractObservations(snapshot: NormalisedSnapshot, rules: Resolve
   // "unavailable": no check could run, so its issue_count of 0 means nothing.
   if (security?.status !== "unavailable") {
     const status = typeof security?.status === "string" ? security.status : undefined;
-    add("security_issues", num(security?.issue_count), status ? { detail: `status ${status}` } : {});
+    add(
+      "security_issues",
+      num(security?.issue_count),
+      status ? { detail: `status ${status}`, ...(status === "critical" ? { critical: true } : {}) } : {},
+    );
   }
   return out;
 }

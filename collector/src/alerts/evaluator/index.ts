@@ -1,5 +1,5 @@
 export { AlertEvaluator, alertKey, type EvaluatorOptions } from "./evaluator.js";
-export { DEFAULT_THRESHOLDS, resolveRules, toRule } from "./rules.js";
+export { DEFAULT_FOR, DEFAULT_THRESHOLDS, resolveRules, toRule } from "./rules.js";
 export { STATE_VERSION, parseEvaluatorState, type EntryState, type EvaluatorState } from "./state.js";
 export type {
   Alert,

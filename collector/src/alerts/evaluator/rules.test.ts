@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ParsedCollectorConfig } from "../../config/schema.js";
-import { DEFAULT_THRESHOLDS, releaseLevel, resolveRules, toRule } from "./rules.js";
+import { DEFAULT_FOR, DEFAULT_THRESHOLDS, releaseLevel, resolveRules, toRule } from "./rules.js";
 import type { ThresholdsInput } from "./types.js";
 
 describe("toRule", () => {
@@ -51,12 +51,29 @@ describe("resolveRules", () => {
     expect(Object.keys(resolveRules({})).sort()).toEqual(Object.keys(DEFAULT_THRESHOLDS).sort());
   });
 
+  it("a threshold without `for` waits 3 samples for resource metrics, 1 for security findings", () => {
+    const rules = resolveRules({ swap_usage: 50 }, { cpu_usage: { warning: 70, critical: 90 } });
+    for (const metric of [
+      "cpu_usage",
+      "cpu_temperature",
+      "system_load",
+      "memory_usage",
+      "swap_usage",
+      "disk_usage",
+    ] as const) {
+      expect(rules[metric]?.for, metric).toBe(3);
+      expect(DEFAULT_FOR[metric], metric).toBe(3);
+    }
+    expect(rules.security_issues?.for).toBe(1);
+    expect(resolveRules({ cpu_usage: { warning: 80, for: 1 } }).cpu_usage?.for).toBe(1);
+  });
+
   it("a global entry replaces the default; a per-agent entry replaces the global one as a whole", () => {
     const global: ThresholdsInput = { disk_usage: { warning: 85, critical: 95, for: 2 }, swap_usage: 50 };
     expect(resolveRules(global).disk_usage).toMatchObject({ warning: 85, critical: 95, for: 2 });
     expect(resolveRules(global).swap_usage?.warning).toBe(50);
     const agent = resolveRules(global, { disk_usage: 95 }).disk_usage;
-    expect(agent).toMatchObject({ warning: 95, critical: undefined, for: 1 });
+    expect(agent).toMatchObject({ warning: 95, critical: undefined, for: 3 });
     expect(resolveRules(global, { disk_usage: 95 }).swap_usage?.warning).toBe(50);
   });
 

@@ -51,6 +51,8 @@ const alertSchema = v.object({
   severity,
   state: v.literal("firing"),
   value: v.number(),
+  value_at: v.optional(iso),
+  fired_value: v.optional(v.number()),
   threshold: v.number(),
   started_at: iso,
   resolved_at: v.null(),

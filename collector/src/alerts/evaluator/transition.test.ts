@@ -20,12 +20,17 @@ function fresh(): EntryState {
   };
 }
 
-/** Per value: the change ("fired" shows its severity) and the state after it. */
-function trace(input: ThresholdInput, values: number[]): string[] {
+/**
+ * Per value: the change ("fired" shows its severity) and the state after it. A value written
+ * as "3!" is 3 with the agent's own "critical" (a security status).
+ */
+function trace(input: ThresholdInput, values: Array<number | `${number}!`>): string[] {
   const rule = toRule(input)!;
   let entry = fresh();
-  return values.map((value, i) => {
-    const result = step(entry, rule, value, at(i * 30));
+  return values.map((raw, i) => {
+    const agentCritical = typeof raw === "string";
+    const value = agentCritical ? Number(raw.slice(0, -1)) : raw;
+    const result = step(entry, rule, value, at(i * 30), agentCritical);
     entry = result.entry;
     const state = entry.alert ? entry.alert.severity : entry.streak > 0 ? "pending" : "ok";
     const change = result.change === "fired" ? `fired:${result.alert?.severity}` : (result.change ?? "");
@@ -34,7 +39,7 @@ function trace(input: ThresholdInput, values: number[]): string[] {
 }
 
 describe("step", () => {
-  it.each<[string, ThresholdInput, number[], string[]]>([
+  it.each<[string, ThresholdInput, Array<number | `${number}!`>, string[]]>([
     ["fires at the first breach with for 1; value >= level", 80, [79.9, 80], ["ok", "fired:warning>warning"]],
     [
       "fires on the Nth consecutive breaching sample, not before",
@@ -102,6 +107,53 @@ describe("step", () => {
       [81, 81, 70, 81, 81],
       ["pending", "fired:warning>warning", "resolved>ok", "pending", "fired:warning>warning"],
     ],
+    [
+      "the quick start's noise: two 10 s spikes do not fire with for 3; a third in a row does",
+      { warning: 80, for: 3 },
+      [12, 95, 14, 97, 99, 11, 96, 98, 99, 20],
+      [
+        "ok",
+        "pending",
+        "ok",
+        "pending",
+        "pending",
+        "ok",
+        "pending",
+        "pending",
+        "fired:warning>warning",
+        "resolved>ok",
+      ],
+    ],
+    [
+      "security: fired as warning, escalates once when the agent's status turns critical",
+      { warning: 1 },
+      [1, 1, "1!", "2!", "2!"],
+      ["fired:warning>warning", "warning", "escalated>critical", "critical", "critical"],
+    ],
+    [
+      "security: straight to critical when the first finding is critical",
+      { warning: 1 },
+      ["1!", "1!", 0],
+      ["fired:critical>critical", "critical", "resolved>ok"],
+    ],
+    [
+      "security: back to warning silently when the status is no longer critical, resolved at 0",
+      { warning: 1 },
+      ["2!", 1, "1!", 0],
+      ["fired:critical>critical", "warning", "critical", "resolved>ok"],
+    ],
+    [
+      "the agent's critical needs a breach: 0 issues with status critical do not fire",
+      { warning: 1 },
+      ["0!", 0],
+      ["ok", "ok"],
+    ],
+    [
+      "the agent's critical holds a configured critical level too",
+      { warning: 1, critical: 5 },
+      [6, "2!", 2],
+      ["fired:critical>critical", "critical", "warning"],
+    ],
   ])("%s", (_name, rule, values, expected) => {
     expect(trace(rule, values)).toEqual(expected);
   });
@@ -132,5 +184,26 @@ describe("step", () => {
       started_at: at(0).toISOString(),
     });
     expect(result.entry.alert).toBeNull();
+  });
+
+  it("every sample updates the firing alert's value and its time, without a notification; the firing value stays", () => {
+    const rule = toRule({ warning: 80, for: 2 })!;
+    let entry = fresh();
+    const changes: Array<string | null> = [];
+    for (const [i, value] of [85, 90, 93, 88].entries()) {
+      const result = step(entry, rule, value, at(i * 10));
+      changes.push(result.change);
+      entry = result.entry;
+    }
+    expect(changes).toEqual([null, "fired", null, null]);
+    expect(entry.alert).toMatchObject({
+      value: 88,
+      value_at: at(30).toISOString(),
+      fired_value: 90,
+      started_at: at(0).toISOString(),
+      last_notified_at: at(10).toISOString(),
+    });
+    const resolved = step(entry, rule, 40, at(40));
+    expect(resolved.alert).toMatchObject({ value: 40, value_at: at(40).toISOString(), fired_value: 90 });
   });
 });

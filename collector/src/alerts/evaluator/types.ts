@@ -21,7 +21,7 @@ export type ThresholdInput =
   | {
       warning?: number | undefined;
       critical?: number | undefined;
-      /** Consecutive breaching samples before firing [1]. */
+      /** Consecutive breaching samples before firing [DEFAULT_FOR: 3, security_issues 1]. */
       for?: number | undefined;
       /** Absolute; resolve below level − hysteresis [5% of the level]. */
       hysteresis?: number | undefined;
@@ -55,8 +55,12 @@ export interface Alert {
   mount?: string;
   severity: Severity;
   state: "firing" | "resolved";
-  /** The latest value seen (agent_down: consecutive failed polls). */
+  /** The latest value seen (agent_down: consecutive failed polls), updated at every sample. */
   value: number;
+  /** When `value` was seen (the collector's time of that sample); absent in alerts recorded by older collectors. */
+  value_at?: string;
+  /** The value of the sample that fired the alert; absent in alerts recorded by older collectors. */
+  fired_value?: number;
   /** The level of the current severity (agent_down: failed polls when it went down). */
   threshold: number;
   started_at: string;

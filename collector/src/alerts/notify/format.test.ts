@@ -74,6 +74,13 @@ describe("formatBody", () => {
       ]),
     );
   });
+
+  it("after the firing message, gives the value the alert fired with beside the current one", () => {
+    const escalated = formatBody({ kind: "escalated", alert: { ...disk, fired_value: 92.04 }, message: "m" });
+    expect(escalated.split("\n")).toEqual(expect.arrayContaining(["Value:     96.2%", "Fired at:  92%"]));
+    const firing = formatBody({ kind: "firing", alert: { ...disk, fired_value: 96.234 }, message: "m" });
+    expect(firing).not.toContain("Fired at");
+  });
 });
 
 describe("errorMessage", () => {

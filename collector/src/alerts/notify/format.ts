@@ -67,9 +67,12 @@ export function formatBody(n: AlertNotification): string {
     ["State", `${alert.state} (${n.kind})`],
     ["Severity", alert.severity],
     ["Value", formatValue(alert.metric, alert.value)],
-    ["Threshold", formatValue(alert.metric, alert.threshold)],
-    ["Since", alert.started_at],
   );
+  // After the firing message, the value it fired with tells how far things moved since.
+  if (n.kind !== "firing" && alert.fired_value !== undefined && alert.metric !== "agent_down") {
+    rows.push(["Fired at", formatValue(alert.metric, alert.fired_value)]);
+  }
+  rows.push(["Threshold", formatValue(alert.metric, alert.threshold)], ["Since", alert.started_at]);
   if (alert.resolved_at !== null) rows.push(["Resolved", alert.resolved_at]);
   rows.push(["Alert id", alert.id]);
   const lines = rows.map(([label, value]) => `${`${label}:`.padEnd(11)}${value}`);

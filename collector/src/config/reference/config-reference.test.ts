@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import * as v from "valibot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseAgentConfig } from "../../../../agent/src/config/load-config.js";
-import { resolveRules } from "../../alerts/evaluator/rules.js";
+import { releaseLevel, resolveRules } from "../../alerts/evaluator/rules.js";
 import { METRICS } from "../../alerts/evaluator/types.js";
 import { parseCollectorConfig } from "../load-config.js";
 import { readBlock, replaceBlock } from "./readme-blocks.js";
@@ -145,7 +145,12 @@ describe("config reference", () => {
       for (const metric of METRICS) {
         const text = collectorDocs[`thresholds.${metric}`]?.computedDefault;
         const rule = rules[metric];
-        expect(text, metric).toBe(rule === undefined ? "none (off)" : `\`${rule.warning}\``);
+        const hysteresis = rule === undefined ? 0 : rule.warning! - releaseLevel(rule, rule.warning!);
+        expect(text, metric).toBe(
+          rule === undefined
+            ? "none (off); when set, `for: 3`, hysteresis 5 % of the level"
+            : `\`${rule.warning}\`, \`for: ${rule.for}\`, \`hysteresis: ${Math.round(hysteresis * 1000) / 1000}\``,
+        );
       }
     });
   });

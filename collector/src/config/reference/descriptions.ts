@@ -1,4 +1,4 @@
-import { DEFAULT_THRESHOLDS } from "../../alerts/evaluator/rules.js";
+import { DEFAULT_FOR, DEFAULT_HYSTERESIS_RATIO, DEFAULT_THRESHOLDS } from "../../alerts/evaluator/rules.js";
 import type { MetricName } from "../../alerts/evaluator/types.js";
 import { formatConfigValue } from "./walk-schema.js";
 
@@ -69,6 +69,11 @@ export const AGENT_KEY_DOCS: KeyDocs = {
   "security.suspicious_dirs": {
     meaning: "a process whose executable lies under one of these folders is a critical finding",
   },
+  "security.ignore_exe": {
+    meaning:
+      "executables that are no finding: whole `/proc/PID/exe` targets, `*` for any characters (see Security findings); `[]` reports all",
+    computedDefault: "memfd copies of runc, crun, youki, LXC",
+  },
   "security.expected_ports": {
     meaning:
       "ports that may listen; any other listening TCP or bound UDP port is a finding. Unset: the baseline is kept in `state_dir/listeners-baseline.json`",
@@ -93,10 +98,13 @@ export const AGENT_KEY_DOCS: KeyDocs = {
   "tls.key_file": { meaning: "PEM private key of `tls.cert_file`" },
 };
 
-/** The global default of a threshold, from the evaluator's DEFAULT_THRESHOLDS. */
+/** The global default of a threshold, from the evaluator's DEFAULT_THRESHOLDS, DEFAULT_FOR and hysteresis. */
 function thresholdDefault(metric: MetricName): string {
   const value = DEFAULT_THRESHOLDS[metric];
-  return value == null ? "none (off)" : `\`${formatConfigValue(value)}\``;
+  const samples = `\`for: ${DEFAULT_FOR[metric]}\``;
+  if (typeof value !== "number") return `none (off); when set, ${samples}, hysteresis 5 % of the level`;
+  const hysteresis = Math.round(value * DEFAULT_HYSTERESIS_RATIO * 1000) / 1000;
+  return `\`${formatConfigValue(value)}\`, ${samples}, \`hysteresis: ${hysteresis}\``;
 }
 
 const threshold = (metric: MetricName, meaning: string): KeyDoc => ({

@@ -47,7 +47,7 @@ describe("AgentClient against a home-made Python agent", () => {
     });
     expect(snapshot.disks?.map((d) => d.mount)).toEqual(["/"]);
     expect(snapshot.processes?.top_cpu).toEqual([
-      { pid: 1, name: "systemd", user: "root", cpu_percent: 0.5 },
+      { pid: 1, name: "systemd", user: "root", cpu_percent: 0.5, cmdline: "/sbin/init" },
     ]);
     expect(snapshot).not.toHaveProperty("disk_io");
     expect(snapshot).not.toHaveProperty("security");

@@ -192,13 +192,20 @@ export const SNAPSHOT_SPEC: StructSpecOf<MetricsSnapshot> = {
               user: "string",
               memory_percent: "number",
               rss_bytes: "number",
+              cmdline: "string",
             },
             key: ["pid"],
           },
         },
         top_cpu: {
           arrayOf: {
-            fields: { pid: "number", name: "string", user: "string", cpu_percent: "number" },
+            fields: {
+              pid: "number",
+              name: "string",
+              user: "string",
+              cpu_percent: "number",
+              cmdline: "string",
+            },
             key: ["pid"],
           },
         },

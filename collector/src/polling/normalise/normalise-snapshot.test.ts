@@ -100,7 +100,7 @@ describe("normaliseSnapshot", () => {
         top_memory: [
           { pid: 812, name: "postgres", user: "postgres", memory_percent: 3.5, rss_bytes: 601882624 },
         ],
-        top_cpu: [{ pid: 1, name: "systemd", user: "root", cpu_percent: 0.5 }],
+        top_cpu: [{ pid: 1, name: "systemd", user: "root", cpu_percent: 0.5, cmdline: "/sbin/init" }],
       },
       collector_status: [],
     });
