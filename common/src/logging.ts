@@ -1,21 +1,24 @@
-import path from "node:path";
 import winston from "winston";
+import { LogFile } from "./log-file.js";
 
 export interface LogOptions {
   level: string;
-  /** e.g. /var/log/hostwatch/agent.log; rotated files are agent-YYYY-MM-DD.N.log(.gz) beside it. */
+  /** e.g. /var/log/hostwatch/agent.log (see LogFile); null: the console only. */
   file: string | null;
   maxSize: string;
   maxFiles: number;
   /** The program name at the start of console lines. */
   label: string;
+  /** How long a failing log file rests before it is tried again (30 s). */
+  retryMs?: number;
 }
 
 export type Logger = winston.Logger;
 
 /**
  * Console always; plus a daily and size-rotated, gzipped file when `file` is set (the rotating
- * transport is loaded only then, to keep the agent small).
+ * transport is loaded only then, to keep the agent small), which a failing disk cannot turn
+ * into the end of the process (LogFile).
  */
 export async function createLogger(options: LogOptions): Promise<Logger> {
   const transports: winston.transport[] = [
@@ -30,26 +33,14 @@ export async function createLogger(options: LogOptions): Promise<Logger> {
       ),
     }),
   ];
+  const logger = winston.createLogger({ level: options.level, transports });
   if (options.file !== null) {
     const { default: DailyRotateFile } = await import("winston-daily-rotate-file");
-    const ext = path.extname(options.file) || ".log";
-    const base = path.basename(options.file, ext);
-    transports.push(
-      new DailyRotateFile({
-        dirname: path.dirname(options.file),
-        filename: `${base}-%DATE%${ext}`,
-        datePattern: "YYYY-MM-DD",
-        maxSize: options.maxSize,
-        maxFiles: options.maxFiles,
-        zippedArchive: true,
-        createSymlink: true,
-        symlinkName: path.basename(options.file),
-        auditFile: path.join(path.dirname(options.file), `.${base}-audit.json`),
-        format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
-      }),
-    );
+    const file = new LogFile(logger, { ...options, file: options.file }, DailyRotateFile);
+    file.open(winston.format.combine(winston.format.timestamp(), winston.format.json()));
+    logger.on("finish", () => file.close());
   }
-  return winston.createLogger({ level: options.level, transports });
+  return logger;
 }
 
 function formatMeta(meta: Record<string, unknown>): string {
