@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
+import { catchHangups, exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
 import { ConfigError } from "../../common/src/config/config-error.js";
 import { closeLogger, createLogger } from "../../common/src/logging.js";
 import { createNotifiers } from "./alerts/create-notifiers.js";
@@ -10,6 +10,8 @@ import { createCollector } from "./collector-app.js";
 import { loadCollectorConfig, type CollectorConfig } from "./config/load-config.js";
 
 const EXIT_CONFIG = 2;
+/** `--once`: no agent answered in that cycle (README, "Exit codes"). */
+const EXIT_NONE_ANSWERED = 3;
 /**
  * SIGTERM ends within this, whatever the store does: polls get 1 s, the last write its
  * deadline (storage.write_timeout, 5 s by default) before it is spooled, closing 1 s.
@@ -20,7 +22,7 @@ async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName("hostwatch-collector")
     .usage(
-      "$0 --config FILE [--once] [--check-config] [--test-notify]\n\nPolls every agent in the config and stores each sample (rotated files or MySQL).",
+      "$0 --config FILE [--once] [--check-config] [--test-notify]\n\nPolls every agent in the config and stores each sample (rotated files or MySQL).\nSIGHUP re-reads the config (agents, thresholds, notifiers) without a restart.\n\nExit codes: 0 ok, 1 unexpected error, 2 bad config, 3 --once and no agent answered.",
     )
     .option("config", {
       alias: "c",
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
     .option("once", {
       type: "boolean",
       default: false,
-      describe: "poll every agent once, store, and exit (cron, tests)",
+      describe: `poll every agent once, store, and exit (cron, tests); exit ${EXIT_NONE_ANSWERED} when no agent answered`,
     })
     .option("check-config", { type: "boolean", default: false, describe: "validate the config and exit" })
     .option("test-notify", {
@@ -84,19 +86,51 @@ async function main(): Promise<void> {
     maxFiles: config.storage.rotation.backup_count + 1,
     label: "hostwatch-collector",
   });
-  const collector = await createCollector(config, logger);
+  const hangups = catchHangups(logger);
+  const reload = (reason: string) => {
+    let next: CollectorConfig;
+    try {
+      next = loadCollectorConfig(argv.config);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      logger.error(
+        `config reload refused${why(reason)}, the running config is kept: ${error.problems.join("; ")}`,
+      );
+      return;
+    }
+    const { diff, summary } = collector.reload(next);
+    // a change in the agents folder that changed nothing (an editor's temporary file) is no news
+    const quiet = reason !== "SIGHUP" && summary === "nothing changed" && diff.needsRestart.length === 0;
+    logger.log(quiet ? "debug" : "info", `config reloaded${why(reason)}: ${summary}`);
+    if (diff.needsRestart.length > 0)
+      logger.warn(
+        `config reload: ${diff.needsRestart.join(", ")} ${diff.needsRestart.length === 1 ? "needs" : "need"} a restart; running with the values the collector started with`,
+      );
+  };
+  const collector = await createCollector(config, logger, {
+    onAgentsFilesChange: () => reload("agents_files changed"),
+  });
 
   if (argv.once) {
-    await collector.runOnce();
+    const outcomes = await collector.runOnce();
     await collector.stop();
-    const up = collector.pollers.filter((p) => p.state.health.state === "up").length;
-    logger.info(`one cycle done: ${up} of ${collector.pollers.length} agents answered`);
+    // this cycle's answers, not the up/down state (which a previous run may have left "up")
+    const answered = outcomes.filter((outcome) => outcome.error === null).length;
+    const agents = collector.pollers.length;
+    logger.info(`one cycle done: ${answered} of ${agents} ${agents === 1 ? "agent" : "agents"} answered`);
     await closeLogger(logger);
+    if (answered === 0) process.exitCode = EXIT_NONE_ANSWERED;
     return;
   }
 
   collector.start();
+  hangups.handle(() => reload("SIGHUP"));
   stopOnSignals(logger, "stopping polls and flushing storage", () => collector.stop(), STOP_BOUND_MS);
+}
+
+/** A reload at SIGHUP is the usual; one for another reason says it. */
+function why(reason: string): string {
+  return reason === "SIGHUP" ? "" : ` (${reason})`;
 }
 
 main().catch(exitOnError("hostwatch-collector"));

@@ -60,7 +60,8 @@ const thresholdEntries = {
   security_issues: v.optional(threshold),
 };
 
-const agent = v.strictObject({
+/** One agent to poll: an entry of `agents`, or of a file that `agents_files` matches. */
+export const agentSchema = v.strictObject({
   // 255: the agents.name column of the MySQL store, which could not store a longer name's samples
   name: v.pipe(
     text,
@@ -79,7 +80,9 @@ const agent = v.strictObject({
 
 export const collectorConfigSchema = v.pipe(
   v.strictObject({
-    agents: v.pipe(v.array(agent), v.minLength(1, "list at least one agent")),
+    agents: v.optional(v.array(agentSchema), []),
+    // files of agents (one object or a list each) merged with `agents`, re-read on SIGHUP and when they change
+    agents_files: v.optional(v.array(text), []),
     poll_interval: v.optional(v.pipe(positive, v.maxValue(86_400)), 30),
     timeout: v.optional(v.pipe(positive, v.maxValue(600)), 10),
     max_workers: v.optional(int(1, 10_000), 64),
@@ -155,6 +158,13 @@ export const collectorConfigSchema = v.pipe(
       {},
     ),
   }),
+  v.forward(
+    v.check(
+      ({ agents, agents_files }) => agents.length > 0 || agents_files.length > 0,
+      "list at least one agent",
+    ),
+    ["agents"],
+  ),
   v.forward(
     v.check(
       ({ agents }) => new Set(agents.map((a) => a.name)).size === agents.length,
