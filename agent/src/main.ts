@@ -2,7 +2,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { startAgent } from "./agent-app.js";
-import { exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
+import { catchHangups, exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
 import { ConfigError } from "../../common/src/config/config-error.js";
 import { loadAgentConfig, type AgentConfig } from "./config/load-config.js";
 import { createLogger } from "../../common/src/logging.js";
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName("hostwatch-agent")
     .usage(
-      "$0 [--config FILE] [--host ADDR] [--port N] [--check-config]\n\nServes this host's metrics over XML-RPC (ping, get_metrics).",
+      "$0 [--config FILE] [--host ADDR] [--port N] [--check-config]\n\nServes this host's metrics over XML-RPC (ping, get_metrics).\nSIGHUP re-reads the config (allowlist, token, enabled families, security checks) without a restart.",
     )
     .option("config", {
       alias: "c",
@@ -53,10 +53,27 @@ async function main(): Promise<void> {
     maxFiles: config.log_max_files,
     label: "hostwatch-agent",
   });
+  const hangups = catchHangups(logger);
   const agent = await startAgent(config, logger);
   logger.info(
     `listening on ${agent.url} (allowed: ${config.security.allowed_ips.join(", ")}; auth ${config.token === undefined ? "off" : "on"})`,
   );
+  hangups.handle(() => {
+    let next: AgentConfig;
+    try {
+      next = loadAgentConfig(argv.config, { host: argv.host, port: argv.port });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      logger.error(`config reload refused, the running config is kept: ${error.problems.join("; ")}`);
+      return;
+    }
+    const { diff, summary } = agent.reload(next);
+    logger.info(`config reloaded: ${summary}`);
+    if (diff.needsRestart.length > 0)
+      logger.warn(
+        `config reload: ${diff.needsRestart.join(", ")} ${diff.needsRestart.length === 1 ? "needs" : "need"} a restart; running with the values the agent started with`,
+      );
+  });
 
   stopOnSignals(logger, "stopping", () => agent.stop());
 }
