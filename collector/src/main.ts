@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName("hostwatch-collector")
     .usage(
-      "$0 --config FILE [--once] [--check-config] [--test-notify]\n\nPolls every agent in the config and stores each sample (rotated files or MySQL).\nSIGHUP re-reads the config (agents, thresholds, notifiers) without a restart.\n\nExit codes: 0 ok, 1 unexpected error, 2 bad config, 3 --once and no agent answered.",
+      "$0 --config FILE [--once] [--check-config] [--test-notify]\n\nPolls every agent in the config and stores each sample (rotated files or MySQL).\nSIGHUP re-reads the config (agents, thresholds, notifiers) without a restart.",
     )
     .option("config", {
       alias: "c",
@@ -41,6 +41,13 @@ async function main(): Promise<void> {
       default: false,
       describe: "send a test message through every configured alert channel and report each result",
     })
+    .epilog(
+      "Exit codes:\n" +
+        "  0  done (--once: at least one agent answered)\n" +
+        "  1  unexpected error\n" +
+        `  ${EXIT_CONFIG}  the config is invalid\n` +
+        `  ${EXIT_NONE_ANSWERED}  --once: no agent answered in that cycle`,
+    )
     .strict()
     .help()
     .version()

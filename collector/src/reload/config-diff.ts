@@ -35,8 +35,9 @@ export function diffConfigs(
   const before = new Map(shareOf(running.agents, started.shard).map((agent) => [agent.name, agent]));
   const after = shareOf(next.agents, started.shard);
   const names = new Set(after.map((agent) => agent.name));
+  // the e-mail notifier knows each agent's own recipients
   const emails = (config: CollectorConfig) =>
-    config.agents.map((agent) => [agent.name, agent.email ?? null] as const);
+    config.agents.filter((agent) => agent.email !== undefined).map((agent) => [agent.name, agent.email]);
   return {
     added: after.filter((agent) => !before.has(agent.name)),
     removed: [...before.keys()].filter((name) => !names.has(name)),
