@@ -60,7 +60,8 @@ describe("collector reloading its config while it polls and spools", () => {
       poll_interval: 1,
       timeout: 1,
       health_interval: 1,
-      log_file: null,
+      // off the data disk that fills up
+      log_file: path.join(root, "collector.log"),
       storage: { type: "file", dir: dataDir, probe_interval: 1 },
     };
     writeFileSync(path.join(agentsDir, "hosts.json"), JSON.stringify(fromFiles.map(entry)));
