@@ -132,7 +132,7 @@ export async function createCollector(
     watcher?.close();
     watcher = undefined;
     if (patterns.length === 0 || options.onAgentsFilesChange === undefined) return;
-    watcher = watchAgentsFiles(patterns, process.cwd(), options.onAgentsFilesChange, (m) => logger.warn(m));
+    watcher = watchAgentsFiles(patterns, options.onAgentsFilesChange, (m) => logger.warn(m));
   };
   /** Closes a poller that left the schedule, once its last poll has settled. */
   const closeLater = (left: Promise<AgentPoller | undefined>) =>
@@ -244,7 +244,8 @@ function describeAnswer(outcome: PollOutcome): string {
   const parts = [`hostname ${info?.hostname ?? "?"}`];
   if (info?.version !== undefined && info.version !== "") parts.push(`version ${info.version}`);
   if (info?.platform !== undefined && info.platform !== "") parts.push(info.platform);
-  parts.push(`${Math.round(outcome.durationMs)} ms`);
+  const ms = outcome.durationMs;
+  parts.push(`${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`);
   return parts.join(", ");
 }
 

@@ -81,6 +81,9 @@ describe("agents_files", () => {
     const empty = folder({});
     expect(parseCollectorConfig({ agents_files: [path.join(empty, "*.json")] }).agents).toEqual([]);
     expect(() => parseCollectorConfig({})).toThrow(/agents: list at least one agent/);
+    // relative patterns are from the base folder, and the parsed config holds them absolute
+    const relative = parseCollectorConfig({ agents_files: ["agents.d/*.json"] }, empty);
+    expect(relative.agents_files).toEqual([path.join(empty, "agents.d/*.json")]);
   });
 
   it("calls back once, debounced, when files change in a watched folder, also one made below a ** pattern", async () => {
@@ -89,7 +92,6 @@ describe("agents_files", () => {
     const problems: string[] = [];
     const watch = watchAgentsFiles(
       [path.join(dir, "*.json"), path.join(dir, "**/*.json"), path.join(dir, "missing/*.json")],
-      dir,
       () => changes++,
       (m) => problems.push(m),
       100,

@@ -84,14 +84,14 @@ export interface AgentsFilesWatch {
 export const AGENTS_FILES_DEBOUNCE_MS = 500;
 
 /**
- * Calls `onChange` (debounced) when anything changes in the folders the patterns can match in
+ * Calls `onChange` (debounced) when anything changes in the folders the patterns (absolute, as
+ * the parsed config holds them) can match in
  * (the part of each pattern before its first wildcard; recursive when the wildcards span
  * folders). A folder that cannot be watched (it does not exist yet) is reported through
  * `onProblem`; its files are still read at every reload.
  */
 export function watchAgentsFiles(
   patterns: ReadonlyArray<string>,
-  baseDir: string,
   onChange: () => void,
   onProblem: (message: string) => void,
   debounceMs = AGENTS_FILES_DEBOUNCE_MS,
@@ -102,7 +102,7 @@ export function watchAgentsFiles(
     clearTimeout(timer);
     timer = setTimeout(onChange, debounceMs);
   };
-  for (const [dir, recursive] of watchedFolders(patterns, baseDir)) {
+  for (const [dir, recursive] of watchedFolders(patterns)) {
     try {
       const watcher = watch(dir, { recursive, persistent: false }, changed);
       watcher.on("error", (error) => {
@@ -127,10 +127,10 @@ export function watchAgentsFiles(
 }
 
 /** folder → recursive, for every pattern. */
-function watchedFolders(patterns: ReadonlyArray<string>, baseDir: string): Map<string, boolean> {
+function watchedFolders(patterns: ReadonlyArray<string>): Map<string, boolean> {
   const folders = new Map<string, boolean>();
   for (const pattern of patterns) {
-    const segments = path.resolve(baseDir, pattern).split(path.sep);
+    const segments = path.resolve(pattern).split(path.sep);
     const firstWild = segments.findIndex((segment) => isDynamicPattern(segment));
     // a plain file name: its folder; a pattern: the folder before the first wildcard
     const fixed = firstWild === -1 ? segments.length - 1 : firstWild;

@@ -58,6 +58,8 @@ export function parseCollectorConfig(input: unknown, baseDir = process.cwd()): C
   return Object.freeze({
     ...parsed,
     agents,
+    // absolute, so that the folders watched for changes are the ones read
+    agents_files: parsed.agents_files.map((pattern) => resolve(pattern, baseDir)),
     state_dir: stateDir,
     paths: {
       dir,
