@@ -164,6 +164,10 @@ export async function createCollector(
         }, 3_600_000);
         retentionTimer.unref();
       }
+      if (pollers.length === 0)
+        logger.warn(
+          "no agent to poll yet: agents is empty and agents_files matches none; new files are read when they appear",
+        );
       logger.info(
         `polling ${plural(pollers.length, "agent")} every ${config.poll_interval} s (timeout ${config.timeout} s, ` +
           `at most ${config.max_workers} at once), ${store.kind} storage`,
@@ -181,7 +185,9 @@ export async function createCollector(
       }
       const byName = new Map(scheduler.pollers.map((poller) => [poller.name, poller]));
       for (const endpoint of diff.changed) {
-        // same name: its up/down state and its alerts go on
+        // same name: its up/down state and its alerts go on; its first answer at the new
+        // address (or with the new token) is logged, as a new agent's is
+        answered.delete(endpoint.name);
         const state = byName.get(endpoint.name)?.state ?? newState(endpoint.name);
         closeLater(scheduler.replace(pollerOf(endpoint, state)));
       }

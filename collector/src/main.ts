@@ -7,6 +7,7 @@ import { closeLogger, createLogger } from "../../common/src/logging.js";
 import { createNotifiers } from "./alerts/create-notifiers.js";
 import { NotificationDispatcher } from "./alerts/notify/dispatcher.js";
 import { createCollector } from "./collector-app.js";
+import { plural } from "./health.js";
 import { loadCollectorConfig, type CollectorConfig } from "./config/load-config.js";
 
 const EXIT_CONFIG = 2;
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
   }
   if (argv.checkConfig) {
     process.stdout.write(
-      `${argv.config}: config OK (${config.agents.length} agents, ${config.storage.type} storage)\n`,
+      `${argv.config}: config OK (${plural(config.agents.length, "agent")}, ${config.storage.type} storage)\n`,
     );
     return;
   }
