@@ -115,6 +115,7 @@ collector.stdout.on("data", (chunk) => (log += chunk));
 const interval = INTERVAL_S * 1000;
 let served;
 let reloadAt;
+let reloadMs;
 let replayed = 0;
 let spooledAtReload = "store up";
 try {
@@ -135,7 +136,9 @@ try {
   const hupAt = Date.now();
   collector.kill("SIGHUP");
   const reloaded = await logLine(() => log, /config reloaded: /, hupAt - 1000, 10_000);
+  const received = await logLine(() => log, /SIGHUP received/, hupAt - 1000, 1_000);
   reloadAt = reloaded.at;
+  reloadMs = reloaded.at - received.at;
   console.log(`      ${reloaded.line.slice(reloaded.line.indexOf("config reloaded")).slice(0, 160)}…`);
   const healthBefore = [...log.matchAll(/not yet stored: .*?(\d+) spooled/g)].at(-1);
   if (tmpfs)
@@ -199,7 +202,7 @@ const extra = [...kept, ...added].reduce((sum, i) => sum + Math.max(0, of(i).len
 const samples = [...kept, ...added].reduce((sum, i) => sum + of(i).length, 0);
 
 console.log(
-  `      ${KEPT + CHANGED} agents every ${INTERVAL_S} s, SIGHUP +${CHANGED} −${CHANGED}; data disk ${tmpfs ? "full from an interval before the reload to two after it" : "up"} (${spooledAtReload}); ${replayed} spooled records replayed; ${samples} samples stored of the kept and added agents`,
+  `      ${KEPT + CHANGED} agents every ${INTERVAL_S} s, SIGHUP +${CHANGED} −${CHANGED} applied in ${reloadMs} ms; data disk ${tmpfs ? "full from an interval before the reload to two after it" : "up"} (${spooledAtReload}); ${replayed} spooled records replayed; ${samples} samples stored of the kept and added agents`,
 );
 report(
   `missed polls of the ${KEPT} unchanged agents`,
