@@ -17,7 +17,7 @@ export interface AgentConfigDiff {
 }
 
 /** Applied by a reload; every other key keeps the value the agent started with. */
-const LIVE_KEYS = new Set(["security", "metrics", "token"]);
+const LIVE_KEYS = new Set(["security", "metrics", "token", "warnings"]);
 const ACCESS_KEYS = new Set(["allowed_ips", "require_auth", "token", "token_file"]);
 
 export function diffAgentConfigs(

@@ -44,7 +44,7 @@ export function readAgentsFiles(
       }
       const earlier = seen.get(result.output.name);
       if (earlier !== undefined) {
-        problems.push(`${where}.name: "${result.output.name}" is also the name of ${earlier}`);
+        problems.push(`${where}.name: "${result.output.name}" is already used by ${earlier}`);
         continue;
       }
       seen.set(result.output.name, where);

@@ -19,8 +19,8 @@ export interface ConfigDiff {
 /** Keys a reload applies; every other key keeps the value the collector started with. */
 const LIVE_KEYS = new Set(["agents", "agents_files", "thresholds"]);
 const LIVE_ALERT_KEYS = new Set(["email", "webhooks"]);
-/** Worked out from other keys (storage.*, state_dir, shard), which are reported themselves. */
-const DERIVED_KEYS = new Set(["paths"]);
+/** Worked out from other keys (storage.*, state_dir, shard), which are reported themselves; warnings are logged at each load. */
+const DERIVED_KEYS = new Set(["paths", "warnings"]);
 
 /**
  * The agents are those of this collector's shard (the shard itself needs a restart, so the
