@@ -125,6 +125,8 @@ export async function createCollector(
   });
   const health = new HealthMonitor(scheduler, writer);
   let healthTimer: NodeJS.Timeout | undefined;
+  /** Runs until stop(): with no agent yet (agents_files), no poll timer keeps the process alive. */
+  let keepAlive: NodeJS.Timeout | undefined;
   let retentionTimer: NodeJS.Timeout | undefined;
   let running = config;
   let watcher: AgentsFilesWatch | undefined;
@@ -149,6 +151,7 @@ export async function createCollector(
       writer.start(storeOpen);
       alerts.start();
       scheduler.start();
+      keepAlive = setInterval(() => {}, 3_600_000);
       watchFiles(config.agents_files);
       healthTimer = setInterval(
         () => logger.info(formatHealth(health.report())),
@@ -198,12 +201,15 @@ export async function createCollector(
           ? new NotificationDispatcher({ notifiers: createNotifiers(next), log: notifyLog })
           : undefined,
       );
-      if (!isDeepStrictEqual(running.agents_files, next.agents_files)) watchFiles(next.agents_files);
+      // a folder that did not exist before may exist now
+      if (!isDeepStrictEqual(running.agents_files, next.agents_files) || watcher?.complete === false)
+        watchFiles(next.agents_files);
       running = next;
       return { diff, summary: describeDiff(diff) };
     },
     async stop() {
       watcher?.close();
+      clearInterval(keepAlive);
       clearInterval(healthTimer);
       clearInterval(retentionTimer);
       await scheduler.stop();

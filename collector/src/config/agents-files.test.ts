@@ -98,6 +98,7 @@ describe("agents_files", () => {
     );
     try {
       expect(problems).toHaveLength(1);
+      expect(watch.complete).toBe(false);
       expect(problems[0]).toMatch(/cannot watch .*missing.*read at SIGHUP/);
       for (let i = 0; i < 5; i++) writeFileSync(path.join(dir, `h${i}.json`), "{}");
       await sleep(400);

@@ -77,6 +77,8 @@ function prefixed(where: string, line: string): string {
 }
 
 export interface AgentsFilesWatch {
+  /** False when a folder could not be watched (it does not exist yet): watch again at the next reload. */
+  readonly complete: boolean;
   close(): void;
 }
 
@@ -97,6 +99,7 @@ export function watchAgentsFiles(
   debounceMs = AGENTS_FILES_DEBOUNCE_MS,
 ): AgentsFilesWatch {
   const watchers: FSWatcher[] = [];
+  let complete = true;
   let timer: NodeJS.Timeout | undefined;
   const changed = () => {
     clearTimeout(timer);
@@ -106,6 +109,7 @@ export function watchAgentsFiles(
     try {
       const watcher = watch(dir, { recursive, persistent: false }, changed);
       watcher.on("error", (error) => {
+        complete = false;
         onProblem(
           `agents_files: stopped watching ${dir}: ${error.message}; changes there are read at SIGHUP`,
         );
@@ -113,12 +117,16 @@ export function watchAgentsFiles(
       });
       watchers.push(watcher);
     } catch (error) {
+      complete = false;
       onProblem(
         `agents_files: cannot watch ${dir}: ${(error as Error).message}; changes there are read at SIGHUP`,
       );
     }
   }
   return {
+    get complete() {
+      return complete;
+    },
     close() {
       clearTimeout(timer);
       for (const watcher of watchers) watcher.close();
