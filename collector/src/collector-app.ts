@@ -1,7 +1,7 @@
 import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { errorText } from "../../common/src/error-text.js";
 import type { Logger } from "../../common/src/logging.js";
-import { isDeepStrictEqual } from "node:util";
 import type { AgentEndpoint, CollectorConfig } from "./config/load-config.js";
 import { watchAgentsFiles, type AgentsFilesWatch } from "./config/agents-files.js";
 import { describeDiff, diffConfigs, type ConfigDiff } from "./reload/config-diff.js";
