@@ -2,7 +2,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { startAgent } from "./agent-app.js";
-import { exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
+import { catchHangups, exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
 import { ConfigError } from "../../common/src/config/config-error.js";
 import { EXIT_CONFIG, failWithProblems } from "../../common/src/config/cli-flags.js";
 import { describeLooked, findConfig } from "../../common/src/config/find-config.js";
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const argv = await failWithProblems(yargs(hideBin(process.argv)), "hostwatch-agent", hideBin(process.argv))
     .scriptName("hostwatch-agent")
     .usage(
-      "$0 [--config FILE] [--host ADDR] [--port N] [--check-config]\n\nServes this host's metrics over XML-RPC (ping, get_metrics).",
+      "$0 [--config FILE] [--host ADDR] [--port N] [--check-config]\n\nServes this host's metrics over XML-RPC (ping, get_metrics).\nSIGHUP re-reads the config (allowlist, token, enabled families, security checks) without a restart.",
     )
     .option("config", {
       alias: "c",
@@ -65,6 +65,7 @@ async function main(): Promise<void> {
   });
   logger.info(loaded);
   for (const warning of config.warnings) logger.warn(warning);
+  const hangups = catchHangups(logger);
   const agent = await startAgent(config, logger);
   // before the line that says it is up: a SIGTERM right after it must stop the agent cleanly,
   // not kill it (a signal without a handler yet is the default action)
@@ -72,6 +73,23 @@ async function main(): Promise<void> {
   logger.info(
     `listening on ${agent.url} (allowed: ${config.security.allowed_ips.join(", ")}; auth ${config.token === undefined ? "off" : "on"})`,
   );
+  hangups.handle(() => {
+    let next: AgentConfig;
+    try {
+      next = loadAgentConfig(found.file, { host: argv.host, port: argv.port });
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      logger.error(`config reload refused, the running config is kept: ${error.problems.join("; ")}`);
+      return;
+    }
+    for (const warning of next.warnings) logger.warn(warning);
+    const { diff, summary } = agent.reload(next);
+    logger.info(`config reloaded: ${summary}`);
+    if (diff.needsRestart.length > 0)
+      logger.warn(
+        `config reload: ${diff.needsRestart.join(", ")} ${diff.needsRestart.length === 1 ? "needs" : "need"} a restart; running with the values the agent started with`,
+      );
+  });
 }
 
 main().catch(exitOnError("hostwatch-agent"));

@@ -35,10 +35,22 @@ export class Sampler {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly lastErrors = new Map<MetricFamily, string>();
-  private readonly byFamily: ReadonlyMap<MetricFamily, FamilyCollector>;
+  private readonly byFamily: Map<MetricFamily, FamilyCollector>;
+  private enabled: Readonly<Record<MetricFamily, boolean>>;
 
   constructor(private readonly options: SamplerOptions) {
     this.byFamily = new Map(options.collectors.map((collector) => [collector.family, collector]));
+    this.enabled = options.enabled;
+  }
+
+  /** A reloaded config's `metrics.enable_*`: the next sample takes (or leaves out) those families. */
+  setEnabled(enabled: Readonly<Record<MetricFamily, boolean>>): void {
+    this.enabled = enabled;
+  }
+
+  /** A family's collector made anew (its options changed); a sample already running keeps the old one. */
+  replaceCollector(collector: FamilyCollector): void {
+    this.byFamily.set(collector.family, collector);
   }
 
   latest(): MetricsSnapshot | undefined {
@@ -57,7 +69,7 @@ export class Sampler {
   }
 
   async sampleOnce(): Promise<MetricsSnapshot> {
-    const { enabled } = this.options;
+    const enabled = this.enabled;
     const statuses: FamilyStatus[] = [];
     const snapshot: MetricsSnapshot = {
       timestamp: new Date().toISOString(),

@@ -12,6 +12,8 @@ export interface AgentProcess {
   url: string;
   port: number;
   output(): string;
+  /** The config file it was started with (a test may rewrite it and send SIGHUP). */
+  configFile: string;
   stop(): Promise<number | null>;
 }
 
@@ -59,7 +61,7 @@ export function startAgentProcess(config: object, timeoutMs = 15_000): Promise<A
       if (match?.[1] === undefined || match[2] === undefined) return;
       clearTimeout(timer);
       child.stderr.off("data", onData);
-      resolve({ child, url: match[1], port: Number(match[2]), output: () => output, stop });
+      resolve({ child, url: match[1], port: Number(match[2]), output: () => output, configFile: file, stop });
     };
     child.stderr.on("data", onData);
     void exited.then((code) => {

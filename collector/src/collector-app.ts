@@ -1,16 +1,19 @@
 import path from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import { errorText } from "../../common/src/error-text.js";
 import type { Logger } from "../../common/src/logging.js";
-import type { CollectorConfig } from "./config/load-config.js";
+import type { AgentEndpoint, CollectorConfig } from "./config/load-config.js";
+import { watchAgentsFiles, type AgentsFilesWatch } from "./config/agents-files.js";
+import { describeDiff, diffConfigs, type ConfigDiff } from "./reload/config-diff.js";
 import { AlertService } from "./alerts/alert-service.js";
 import { createNotifiers } from "./alerts/create-notifiers.js";
 import { NotificationDispatcher } from "./alerts/notify/dispatcher.js";
 import { createStore } from "./create-store.js";
 import { DeadLetterFile, Spool, StorageWriter, withDeadline } from "./delivery/index.js";
 import type { MysqlStore, Store } from "./storage/index.js";
-import { formatHealth, HealthMonitor } from "./health.js";
+import { formatHealth, HealthMonitor, plural } from "./health.js";
 import { AgentPoller, type PollOutcome } from "./polling/agent-poller.js";
-import { AgentState } from "./polling/agent-state.js";
+import { AgentState, type AgentHealth } from "./polling/agent-state.js";
 import { AgentStateFile } from "./polling/agent-state-file.js";
 import { AgentClient } from "./polling/client/agent-client.js";
 import { Scheduler } from "./polling/scheduler.js";
@@ -19,18 +22,38 @@ import { DEFAULT_NORMALISE_LIMITS } from "./polling/normalise/normalise-value.js
 
 export interface RunningCollector {
   scheduler: Scheduler;
-  pollers: AgentPoller[];
+  /** The agents polled now (they change at a reload). */
+  readonly pollers: AgentPoller[];
   writer: StorageWriter;
   health: HealthMonitor;
   /** Stops polling, writes everything to the store (or the spool) and closes it. */
   stop(): Promise<void>;
 }
 
+export interface CollectorOptions {
+  /** Called (debounced) when a file the config's `agents_files` can match changes. */
+  onAgentsFilesChange?: () => void;
+}
+
+/** What reload() did, for the caller's log line and for tests. */
+export interface ReloadOutcome {
+  diff: ConfigDiff;
+  /** `3 agents added (a, b, c), 1 removed (d)` or `nothing changed`. */
+  summary: string;
+}
+
 /** Wires storage, spool, pollers and scheduler; `start` begins polling on the interval grid. */
 export async function createCollector(
   config: CollectorConfig,
   logger: Logger,
-): Promise<RunningCollector & { start(): void; runOnce(): Promise<void> }> {
+  options: CollectorOptions = {},
+): Promise<
+  RunningCollector & {
+    start(): void;
+    runOnce(): Promise<PollOutcome[]>;
+    reload(next: CollectorConfig): ReloadOutcome;
+  }
+> {
   const store = await createStore(config, logger);
   const spool = new Spool(config.paths.spoolDir, {
     onBadLine: (file, offset) => logger.error(`spool ${file}: damaged batch at byte ${offset} skipped`),
@@ -64,47 +87,72 @@ export async function createCollector(
   const mine = shareOf(config.agents, config.shard);
   if (config.shard.count > 1) {
     logger.info(
-      `shard ${config.shard.index}/${config.shard.count}: polling ${mine.length} of ${config.agents.length} agents`,
+      `shard ${config.shard.index}/${config.shard.count}: polling ${mine.length} of ${plural(config.agents.length, "agent")}`,
     );
   }
-  const pollers = mine.map(
-    (endpoint) =>
-      new AgentPoller(
-        endpoint,
-        new AgentClient({
-          url: endpoint.url,
-          token: endpoint.secret,
-          ca: endpoint.ca,
-          timeoutMs: config.timeout * 1000,
-          maxResponseBytes: config.max_response_bytes,
-        }),
-        new AgentState(endpoint.name, config.alerts.down_after, saved.get(endpoint.name)),
-        { ...DEFAULT_NORMALISE_LIMITS, maxListItems: config.max_list_items },
-      ),
+  // timeout, response and list bounds, down_after need a restart: every poller gets the started ones
+  const pollerOf = (endpoint: AgentEndpoint, state: AgentState) =>
+    new AgentPoller(
+      endpoint,
+      new AgentClient({
+        url: endpoint.url,
+        token: endpoint.secret,
+        ca: endpoint.ca,
+        timeoutMs: config.timeout * 1000,
+        maxResponseBytes: config.max_response_bytes,
+      }),
+      state,
+      { ...DEFAULT_NORMALISE_LIMITS, maxListItems: config.max_list_items },
+    );
+  const newState = (name: string, savedHealth?: Partial<AgentHealth>) =>
+    new AgentState(name, config.alerts.down_after, savedHealth);
+  const pollers = mine.map((endpoint) =>
+    pollerOf(endpoint, newState(endpoint.name, saved.get(endpoint.name))),
   );
-  const dispatcher = new NotificationDispatcher({
-    notifiers: createNotifiers(config),
-    log: { info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
-  });
+  const notifyLog = {
+    info: (m: string) => logger.info(m),
+    warn: (m: string) => logger.warn(m),
+    error: (m: string) => logger.error(m),
+  };
+  const dispatcher = new NotificationDispatcher({ notifiers: createNotifiers(config), log: notifyLog });
   const alerts = new AlertService(config, dispatcher, (records) => writer.addAlerts(records), logger);
+  /** Agents that answered since start (or since they were added): the first answer is logged. */
+  const answered = new Set<string>();
   const scheduler = new Scheduler(pollers, config.poll_interval * 1000, config.max_workers, (outcome) => {
     writer.add(outcome.sample, outcome.events);
-    logOutcome(logger, outcome);
+    logOutcome(logger, outcome, answered);
     alerts.onOutcome(outcome);
   });
-  const health = new HealthMonitor(scheduler, pollers, writer);
+  const health = new HealthMonitor(scheduler, writer);
   let healthTimer: NodeJS.Timeout | undefined;
+  /** Runs until stop(): with no agent yet (agents_files), no poll timer keeps the process alive. */
+  let keepAlive: NodeJS.Timeout | undefined;
   let retentionTimer: NodeJS.Timeout | undefined;
+  let running = config;
+  let watcher: AgentsFilesWatch | undefined;
+  const watchFiles = (patterns: ReadonlyArray<string>) => {
+    watcher?.close();
+    watcher = undefined;
+    if (patterns.length === 0 || options.onAgentsFilesChange === undefined) return;
+    watcher = watchAgentsFiles(patterns, options.onAgentsFilesChange, (m) => logger.warn(m));
+  };
+  /** Closes a poller that left the schedule, once its last poll has settled. */
+  const closeLater = (left: Promise<AgentPoller | undefined>) =>
+    void left.then((poller) => poller?.close()).catch(() => {});
 
   return {
     scheduler,
-    pollers,
+    get pollers() {
+      return scheduler.pollers;
+    },
     writer,
     health,
     start() {
       writer.start(storeOpen);
       alerts.start();
       scheduler.start();
+      keepAlive = setInterval(() => {}, 3_600_000);
+      watchFiles(config.agents_files);
       healthTimer = setInterval(
         () => logger.info(formatHealth(health.report())),
         config.health_interval * 1000,
@@ -119,39 +167,79 @@ export async function createCollector(
         }, 3_600_000);
         retentionTimer.unref();
       }
+      if (pollers.length === 0)
+        logger.warn(
+          "no agent to poll yet: agents is empty and agents_files matches none; new files are read when they appear",
+        );
       logger.info(
-        `polling ${pollers.length} agents every ${config.poll_interval} s (timeout ${config.timeout} s, ` +
+        `polling ${plural(pollers.length, "agent")} every ${config.poll_interval} s (timeout ${config.timeout} s, ` +
           `at most ${config.max_workers} at once), ${store.kind} storage`,
       );
     },
     async runOnce() {
       writer.start(storeOpen);
-      await scheduler.runOnce();
+      return scheduler.runOnce();
+    },
+    reload(next) {
+      const diff = diffConfigs(config, running, next);
+      for (const name of diff.removed) {
+        answered.delete(name);
+        closeLater(scheduler.remove(name));
+      }
+      const byName = new Map(scheduler.pollers.map((poller) => [poller.name, poller]));
+      for (const endpoint of diff.changed) {
+        // same name: its up/down state and its alerts go on; its first answer at the new
+        // address (or with the new token) is logged, as a new agent's is
+        answered.delete(endpoint.name);
+        const state = byName.get(endpoint.name)?.state ?? newState(endpoint.name);
+        closeLater(scheduler.replace(pollerOf(endpoint, state)));
+      }
+      for (const endpoint of diff.added) scheduler.add(pollerOf(endpoint, newState(endpoint.name)));
+      alerts.reload(
+        next,
+        diff.notifiers
+          ? new NotificationDispatcher({ notifiers: createNotifiers(next), log: notifyLog })
+          : undefined,
+      );
+      // a folder that did not exist before may exist now
+      if (!isDeepStrictEqual(running.agents_files, next.agents_files) || watcher?.complete === false)
+        watchFiles(next.agents_files);
+      running = next;
+      return { diff, summary: describeDiff(diff) };
     },
     async stop() {
+      watcher?.close();
+      clearInterval(keepAlive);
       clearInterval(healthTimer);
       clearInterval(retentionTimer);
       await scheduler.stop();
       // no poll runs now, so no alert record can follow: both finish side by side, each bounded
       await Promise.all([alerts.stop(), writer.close()]);
+      const current = scheduler.pollers;
       try {
-        stateFile.save(pollers.map((poller) => poller.state.health));
+        stateFile.save(current.map((poller) => poller.state.health));
       } catch (error) {
         logger.warn(`cannot save agent states: ${String(error)}`);
       }
-      for (const poller of pollers) poller.close();
+      for (const poller of current) poller.close();
     },
   };
 }
 
-function logOutcome(logger: Logger, outcome: PollOutcome): void {
+function logOutcome(logger: Logger, outcome: PollOutcome, answered: Set<string>): void {
+  if (outcome.error === null && !answered.has(outcome.agent)) {
+    answered.add(outcome.agent);
+    logger.info(`agent ${outcome.agent} answered: ${describeAnswer(outcome)}`);
+  }
   for (const event of outcome.events) {
     if (event.kind === "down") {
       logger.warn(
-        `agent ${event.agent} is DOWN after ${event.consecutive_failures} failed polls: ${event.error ?? ""}`,
+        `agent ${event.agent} is DOWN after ${plural(event.consecutive_failures, "failed poll")}: ${event.error ?? ""}`,
       );
     } else if (event.kind === "up") {
-      logger.info(`agent ${event.agent} is UP again after ${event.consecutive_failures} failed polls`);
+      logger.info(
+        `agent ${event.agent} is UP again after ${plural(event.consecutive_failures, "failed poll")}`,
+      );
     } else if (event.consecutive_failures === 1) {
       logger.warn(`poll of ${event.agent} failed: ${event.error ?? ""}`);
     } else {
@@ -160,6 +248,17 @@ function logOutcome(logger: Logger, outcome: PollOutcome): void {
       );
     }
   }
+}
+
+/** `hostname web-01, hostwatch 0.1.0 on linux, 12 ms`: enough to tell the right host answered. */
+function describeAnswer(outcome: PollOutcome): string {
+  const info = outcome.sample?.snapshot.agent;
+  const parts = [`hostname ${info?.hostname ?? "?"}`];
+  if (info?.version !== undefined && info.version !== "") parts.push(`version ${info.version}`);
+  if (info?.platform !== undefined && info.platform !== "") parts.push(info.platform);
+  const ms = outcome.durationMs;
+  parts.push(`${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`);
+  return parts.join(", ");
 }
 
 /** How long the first open of the store may take before the collector starts spooling. */

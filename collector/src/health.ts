@@ -1,4 +1,3 @@
-import type { AgentPoller } from "./polling/agent-poller.js";
 import type { Scheduler } from "./polling/scheduler.js";
 import type { StorageWriter, StoreLag } from "./delivery/index.js";
 
@@ -26,7 +25,6 @@ export class HealthMonitor {
 
   constructor(
     private readonly scheduler: Scheduler,
-    private readonly pollers: ReadonlyArray<AgentPoller>,
     private readonly writer: StorageWriter,
   ) {}
 
@@ -34,12 +32,14 @@ export class HealthMonitor {
     const { polls, failures, overruns } = this.scheduler.stats;
     const seconds = Math.max(0.001, (now - this.lastAt) / 1000);
     const lateness = this.scheduler.takeLateness().sort((a, b) => a - b);
+    // the agents polled now: a reload adds and removes some
+    const pollers = this.scheduler.pollers;
     const report: HealthReport = {
       pollsPerSecond: Math.round(((polls - this.lastPolls) / seconds) * 10) / 10,
       failures: failures - this.lastFailures,
       overruns: overruns - this.lastOverruns,
-      up: this.pollers.filter((p) => p.state.health.state === "up").length,
-      down: this.pollers.filter((p) => p.state.health.state === "down").length,
+      up: pollers.filter((p) => p.state.health.state === "up").length,
+      down: pollers.filter((p) => p.state.health.state === "down").length,
       latenessP99Ms: lateness[Math.floor(lateness.length * 0.99)] ?? 0,
       notStored: this.writer.lag,
       deadLettered: this.writer.stats.deadLettered,
@@ -76,6 +76,7 @@ function since(start: number | undefined, now: number): number | undefined {
   return start === undefined ? undefined : Math.round((now - start) / 1000);
 }
 
-function plural(n: number, one: string, many = `${one}s`): string {
+/** `1 agent`, `2 agents`. */
+export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }

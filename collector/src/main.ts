@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
+import { catchHangups, exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
 import { ConfigError } from "../../common/src/config/config-error.js";
 import { EXIT_CONFIG, failWithProblems } from "../../common/src/config/cli-flags.js";
 import { describeLooked, findConfig } from "../../common/src/config/find-config.js";
@@ -10,8 +10,11 @@ import { closeLogger, createLogger } from "../../common/src/logging.js";
 import { createNotifiers } from "./alerts/create-notifiers.js";
 import { NotificationDispatcher } from "./alerts/notify/dispatcher.js";
 import { createCollector } from "./collector-app.js";
+import { plural } from "./health.js";
 import { loadCollectorConfig, type CollectorConfig } from "./config/load-config.js";
 
+/** `--once`: no agent answered in that cycle (README, "Exit codes"). */
+const EXIT_NONE_ANSWERED = 3;
 /**
  * SIGTERM ends within this, whatever the store does: polls get 1 s, the last write its
  * deadline (storage.write_timeout, 5 s by default) before it is spooled, closing 1 s.
@@ -26,7 +29,7 @@ async function main(): Promise<void> {
   )
     .scriptName("hostwatch-collector")
     .usage(
-      "$0 [--config FILE] [--once] [--check-config] [--test-notify]\n\nPolls every agent in the config and stores each sample (rotated files or MySQL).",
+      "$0 [--config FILE] [--once] [--check-config] [--test-notify]\n\nPolls every agent in the config and stores each sample (rotated files or MySQL).\nSIGHUP re-reads the config (agents, thresholds, notifiers) without a restart.",
     )
     .option("config", {
       alias: "c",
@@ -37,7 +40,7 @@ async function main(): Promise<void> {
     .option("once", {
       type: "boolean",
       default: false,
-      describe: "poll every agent once, store, and exit (cron, tests)",
+      describe: `poll every agent once, store, and exit (cron, tests); exit ${EXIT_NONE_ANSWERED} when no agent answered`,
     })
     .option("check-config", { type: "boolean", default: false, describe: "validate the config and exit" })
     .option("test-notify", {
@@ -45,6 +48,13 @@ async function main(): Promise<void> {
       default: false,
       describe: "send a test message through every configured alert channel and report each result",
     })
+    .epilog(
+      "Exit codes:\n" +
+        "  0  done (--once: at least one agent answered)\n" +
+        "  1  unexpected error\n" +
+        `  ${EXIT_CONFIG}  the config is invalid\n` +
+        `  ${EXIT_NONE_ANSWERED}  --once: no agent answered in that cycle`,
+    )
     .strict()
     .help()
     .version()
@@ -73,7 +83,7 @@ async function main(): Promise<void> {
   if (argv.checkConfig) {
     for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
     process.stdout.write(
-      `${found.file}: config OK (${config.agents.length} agent${config.agents.length === 1 ? "" : "s"}, ${config.storage.type} storage)\n`,
+      `${found.file}: config OK (${plural(config.agents.length, "agent")}, ${config.storage.type} storage)\n`,
     );
     return;
   }
@@ -103,19 +113,53 @@ async function main(): Promise<void> {
   });
   logger.info(loaded);
   for (const warning of config.warnings) logger.warn(warning);
-  const collector = await createCollector(config, logger);
+  const hangups = catchHangups(logger);
+  const configFile = found.file;
+  const reload = (reason: string) => {
+    let next: CollectorConfig;
+    try {
+      next = loadCollectorConfig(configFile);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      logger.error(
+        `config reload refused${why(reason)}, the running config is kept: ${error.problems.join("; ")}`,
+      );
+      return;
+    }
+    for (const warning of next.warnings) logger.warn(warning);
+    const { diff, summary } = collector.reload(next);
+    // a change in the agents folder that changed nothing (an editor's temporary file) is no news
+    const quiet = reason !== "SIGHUP" && summary === "nothing changed" && diff.needsRestart.length === 0;
+    logger.log(quiet ? "debug" : "info", `config reloaded${why(reason)}: ${summary}`);
+    if (diff.needsRestart.length > 0)
+      logger.warn(
+        `config reload: ${diff.needsRestart.join(", ")} ${diff.needsRestart.length === 1 ? "needs" : "need"} a restart; running with the values the collector started with`,
+      );
+  };
+  const collector = await createCollector(config, logger, {
+    onAgentsFilesChange: () => reload("agents_files changed"),
+  });
 
   if (argv.once) {
-    await collector.runOnce();
+    const outcomes = await collector.runOnce();
     await collector.stop();
-    const up = collector.pollers.filter((p) => p.state.health.state === "up").length;
-    logger.info(`one cycle done: ${up} of ${collector.pollers.length} agents answered`);
+    // this cycle's answers, not the up/down state (which a previous run may have left "up")
+    const answered = outcomes.filter((outcome) => outcome.error === null).length;
+    const agents = collector.pollers.length;
+    logger.info(`one cycle done: ${answered} of ${agents} ${agents === 1 ? "agent" : "agents"} answered`);
     await closeLogger(logger);
+    if (answered === 0) process.exitCode = EXIT_NONE_ANSWERED;
     return;
   }
 
   collector.start();
+  hangups.handle(() => reload("SIGHUP"));
   stopOnSignals(logger, "stopping polls and flushing storage", () => collector.stop(), STOP_BOUND_MS);
+}
+
+/** A reload at SIGHUP is the usual; one for another reason says it. */
+function why(reason: string): string {
+  return reason === "SIGHUP" ? "" : ` (${reason})`;
 }
 
 main().catch(exitOnError("hostwatch-collector"));

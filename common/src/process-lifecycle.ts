@@ -31,6 +31,42 @@ export function stopOnSignals(
   process.on("SIGINT", onSignal);
 }
 
+export interface Hangups {
+  /** From now on every SIGHUP runs `reload`; one that came before runs it at once. */
+  handle(reload: () => void): void;
+}
+
+/**
+ * Takes over SIGHUP (whose default ends the process) from the moment it is called, so that a
+ * `systemctl reload` during a slow start neither kills the program nor is lost: the reload runs
+ * once the program is ready. A reload that throws is logged; the program keeps running.
+ */
+export function catchHangups(logger: Logger): Hangups {
+  let reload: (() => void) | undefined;
+  let missed = false;
+  const run = () => {
+    try {
+      reload?.();
+    } catch (error) {
+      logger.error(`config reload refused: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  process.on("SIGHUP", () => {
+    logger.info("SIGHUP received: reloading the config");
+    if (reload === undefined) missed = true;
+    else run();
+  });
+  return {
+    handle(next) {
+      reload = next;
+      if (missed) {
+        missed = false;
+        run();
+      }
+    },
+  };
+}
+
 /** The last resort of a CLI's main(): the error on stderr, exit 1. */
 export function exitOnError(program: string): (error: unknown) => never {
   return (error) => {

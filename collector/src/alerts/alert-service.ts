@@ -11,6 +11,23 @@ import type { AlertNotification, ResolvedRules, ThresholdsInput } from "./evalua
 import type { NotificationDispatcher } from "./notify/dispatcher.js";
 
 const TICK_MS = 30_000;
+
+interface AgentRules {
+  byAgent: Map<string, ResolvedRules>;
+  fallback: ResolvedRules;
+}
+
+function rulesOf(config: CollectorConfig): AgentRules {
+  return {
+    byAgent: new Map(
+      config.agents.map((agent) => [
+        agent.name,
+        resolveRules(config.thresholds as ThresholdsInput, agent.thresholds),
+      ]),
+    ),
+    fallback: resolveRules(config.thresholds),
+  };
+}
 /** State changes are written at most this often (and at stop): one write per second at most. */
 const SAVE_DELAY_MS = 1_000;
 
@@ -24,25 +41,45 @@ export class AlertService {
   private readonly stateFile: string;
   private timer: NodeJS.Timeout | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
+  /** The rules per agent; replaced by reload(), read by the evaluator at every sample. */
+  private rules: AgentRules;
 
   constructor(
     config: CollectorConfig,
-    private readonly dispatcher: NotificationDispatcher,
+    private dispatcher: NotificationDispatcher,
     private readonly history: (records: AlertRecord[]) => void,
     private readonly logger: Logger,
   ) {
     this.stateFile = path.join(config.state_dir, `alerts-shard${config.shard.index}.json`);
-    const rules = new Map<string, ResolvedRules>(
-      config.agents.map((agent) => [
-        agent.name,
-        resolveRules(config.thresholds as ThresholdsInput, agent.thresholds),
-      ]),
-    );
-    const fallback = resolveRules(config.thresholds);
+    this.rules = rulesOf(config);
     this.evaluator = new AlertEvaluator(
-      { rules: (agent) => rules.get(agent) ?? fallback, repeatIntervalS: config.alerts.repeat_interval },
+      {
+        rules: (agent) => this.rules.byAgent.get(agent) ?? this.rules.fallback,
+        repeatIntervalS: config.alerts.repeat_interval,
+      },
       this.loadState(),
     );
+    this.publish(
+      this.evaluator.retainAgents(
+        config.agents.map((agent) => agent.name),
+        new Date(),
+      ),
+    );
+  }
+
+  /**
+   * A reloaded config: its thresholds apply from the next sample, the alerts of agents no longer
+   * in it are resolved and dropped, and the others keep their state (firing alerts, `for`
+   * counters). With `dispatcher` (the notifiers changed), new notifications go to it, and the
+   * old one delivers what it has queued, then closes.
+   */
+  reload(config: CollectorConfig, dispatcher?: NotificationDispatcher): void {
+    this.rules = rulesOf(config);
+    if (dispatcher !== undefined && dispatcher !== this.dispatcher) {
+      const old = this.dispatcher;
+      this.dispatcher = dispatcher;
+      void old.close(30_000);
+    }
     this.publish(
       this.evaluator.retainAgents(
         config.agents.map((agent) => agent.name),

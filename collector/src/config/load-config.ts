@@ -4,6 +4,7 @@ import * as v from "valibot";
 import { ConfigError, describeIssues } from "../../../common/src/config/config-error.js";
 import { readJsonFile } from "../../../common/src/config/json-file.js";
 import { pollBudgetMs } from "../polling/poll-budget.js";
+import { readAgentsFiles } from "./agents-files.js";
 import { collectorConfigSchema, type AgentTarget, type ParsedCollectorConfig } from "./schema.js";
 
 export interface AgentEndpoint extends AgentTarget {
@@ -45,8 +46,16 @@ export function parseCollectorConfig(input: unknown, baseDir = process.cwd()): C
   const resolve = (p: string, from: string) => path.resolve(from, p);
   const stateDir = resolve(parsed.state_dir ?? process.env.STATE_DIRECTORY ?? "var/collector", baseDir);
   const dir = resolve(parsed.storage.dir ?? "var/data", baseDir);
-  const problems: string[] = [];
-  const agents = parsed.agents.map((agent, index) => endpoint(agent, index, baseDir, problems));
+  const files = readAgentsFiles(
+    parsed.agents_files,
+    baseDir,
+    parsed.agents.map((agent) => agent.name),
+  );
+  const problems: string[] = [...files.problems];
+  const agents = [
+    ...parsed.agents.map((agent, index) => endpoint(agent, `agents[${index}]`, baseDir, problems)),
+    ...files.agents.map(({ agent, where }) => endpoint(agent, where, baseDir, problems)),
+  ];
   if (problems.length > 0)
     throw new ConfigError(`invalid collector config:\n  ${problems.join("\n  ")}`, problems);
   const warnings: string[] = [];
@@ -55,6 +64,8 @@ export function parseCollectorConfig(input: unknown, baseDir = process.cwd()): C
     timeout: clampTimeout(parsed.timeout, parsed.poll_interval, warnings),
     warnings,
     agents,
+    // absolute, so that the folders watched for changes are the ones read
+    agents_files: parsed.agents_files.map((pattern) => resolve(pattern, baseDir)),
     state_dir: stateDir,
     paths: {
       dir,
@@ -96,13 +107,13 @@ export function loadCollectorConfig(file: string): CollectorConfig {
   return parseCollectorConfig(readJsonFile(file));
 }
 
-function endpoint(agent: AgentTarget, index: number, baseDir: string, problems: string[]): AgentEndpoint {
+function endpoint(agent: AgentTarget, where: string, baseDir: string, problems: string[]): AgentEndpoint {
   const read = (key: string, file: string | undefined): Buffer | undefined => {
     if (file === undefined) return undefined;
     try {
       return readFileSync(path.resolve(baseDir, file));
     } catch (error) {
-      problems.push(`agents[${index}].${key}: cannot read ${file}: ${(error as Error).message}`);
+      problems.push(`${where}.${key}: cannot read ${file}: ${(error as Error).message}`);
       return undefined;
     }
   };

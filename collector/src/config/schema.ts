@@ -62,7 +62,8 @@ const thresholdEntries = {
   security_issues: v.optional(threshold),
 };
 
-const agent = closedObject({
+/** One agent to poll: an entry of `agents`, or of a file that `agents_files` matches. */
+export const agentSchema = closedObject({
   // 255: the agents.name column of the MySQL store, which could not store a longer name's samples
   name: v.pipe(
     text,
@@ -81,7 +82,9 @@ const agent = closedObject({
 
 export const collectorConfigSchema = v.pipe(
   closedObject({
-    agents: v.pipe(v.array(agent), v.minLength(1, "list at least one agent")),
+    agents: v.optional(v.array(agentSchema), []),
+    // files of agents (one object or a list each) merged with `agents`, re-read on SIGHUP and when they change
+    agents_files: v.optional(v.array(text), []),
     poll_interval: v.optional(v.pipe(positive, v.maxValue(86_400)), 30),
     timeout: v.optional(v.pipe(positive, v.maxValue(600)), 10),
     max_workers: v.optional(int(1, 10_000), 64),
@@ -191,6 +194,13 @@ export const collectorConfigSchema = v.pipe(
         });
     });
   }),
+  v.forward(
+    v.check(
+      ({ agents, agents_files }) => agents.length > 0 || agents_files.length > 0,
+      "list at least one agent",
+    ),
+    ["agents"],
+  ),
 );
 
 export type ParsedCollectorConfig = v.InferOutput<typeof collectorConfigSchema>;

@@ -113,7 +113,14 @@ const threshold = (metric: MetricName, meaning: string): KeyDoc => ({
 });
 
 export const COLLECTOR_KEY_DOCS: KeyDocs = {
-  agents: { meaning: "the agents to poll, at least one; names must be unique" },
+  agents: {
+    meaning: "the agents to poll; names must be unique, across `agents_files` too",
+    computedDefault: "required, unless `agents_files` is given",
+  },
+  agents_files: {
+    meaning:
+      "glob patterns of JSON files of more agents, one agent or a list each; re-read at SIGHUP and when they change ([Agents from files](#agents-from-files))",
+  },
   "agents[].name": {
     meaning:
       "the agent's name in samples, events and alerts: letters, digits and `.` `_` `-` `@` `:`, at most 255 characters",
