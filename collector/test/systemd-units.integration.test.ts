@@ -452,12 +452,15 @@ describe("systemd/install.sh", () => {
     const systemdAnalyze = required(SYSTEMD_ANALYZE, "systemd-analyze", "systemd");
     const verifyRoot = path.join(temp("hostwatch-verify-"), "root");
     cpSync(root, verifyRoot, { recursive: true });
-    // What the units need from the host, and nothing else: the node they run and the targets
-    // of their default dependencies (stubs, so that no host unit's own warnings come in).
+    // What the units need from the host, and nothing else: the node they run, the kill of their
+    // ExecReload and the targets of their default dependencies (stubs, so that no host unit's own
+    // warnings come in).
     const node = path.join(verifyRoot, "usr/bin/node");
-    mkdirSync(path.dirname(node), { recursive: true });
-    writeFileSync(node, "#!/bin/sh\n");
-    chmodSync(node, 0o755);
+    for (const executable of [node, path.join(verifyRoot, "bin/kill")]) {
+      mkdirSync(path.dirname(executable), { recursive: true });
+      writeFileSync(executable, "#!/bin/sh\n");
+      chmodSync(executable, 0o755);
+    }
     const lib = path.join(verifyRoot, "usr/lib/systemd/system");
     mkdirSync(lib, { recursive: true });
     for (const target of [
