@@ -36,6 +36,8 @@ const RELEASE_ITEMS = [
   "systemd",
 ];
 const STEP_MS = 90_000;
+// debootstrap lives in /usr/sbin, which a CI environment's PATH may lack.
+const HOST_PATH = [process.env.PATH ?? "", "/usr/local/sbin", "/usr/sbin", "/sbin"].filter(Boolean).join(":");
 
 const collectorConfig = (agents: string[], extra: object = {}) =>
   `${JSON.stringify(
@@ -91,7 +93,10 @@ function needRoot(): void {
 }
 
 function hostTool(name: string, aptPackage: string): void {
-  const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" });
+  const found = spawnSync("sh", ["-c", `command -v ${name}`], {
+    encoding: "utf8",
+    env: { ...process.env, PATH: HOST_PATH },
+  });
   if (found.status !== 0) throw new Error(`${name} is required by this test: apt-get install ${aptPackage}`);
 }
 
@@ -237,6 +242,7 @@ describe("systemd units booted under systemd (systemd-nspawn)", () => {
       encoding: "utf8",
       timeout: 15 * 60_000,
       stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PATH: HOST_PATH },
     });
     if (rootfs.status !== 0) throw new Error(`systemd/test/rootfs.sh failed:\n${rootfs.stderr}`);
     figures.rootfsS = seconds(started);

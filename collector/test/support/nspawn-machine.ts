@@ -105,7 +105,7 @@ export class NspawnMachine {
     // asks the container's systemd to power off (SIGRTMIN+3), 15 s later it is killed.
     const child = spawn("timeout", args, {
       stdio: ["ignore", log, log],
-      env: { PATH: process.env.PATH ?? "" },
+      env: { PATH: `${process.env.PATH ?? ""}:/usr/sbin:/sbin` },
     });
     closeSync(log);
     let running = true;
