@@ -5,7 +5,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitFor } from "../../agent/test/xmlrpc-call.js";
 import { REPO_ROOT } from "./run-collector.js";
+import { ContainerSystemd } from "./support/container-systemd.js";
 import { NspawnMachine } from "./support/nspawn-machine.js";
+import { SandboxProbe } from "./support/sandbox-probe.js";
 
 /*
  * The units booted under a real systemd: a minimal Debian tree (systemd/test/rootfs.sh, made once
@@ -123,38 +125,12 @@ describe("systemd units booted under systemd (systemd-nspawn)", () => {
   let work: string;
   let machine: NspawnMachine | undefined;
   let systemState = "";
+  let systemd: ContainerSystemd;
+  let probe: SandboxProbe;
 
   const m = (): NspawnMachine => {
     if (machine === undefined) throw new Error("the container did not boot (see beforeAll)");
     return machine;
-  };
-  const show = (unit: string, ...props: string[]): Record<string, string> => {
-    const out = m().must(["systemctl", "show", `--property=${props.join(",")}`, unit]);
-    return Object.fromEntries(
-      out
-        .trim()
-        .split("\n")
-        .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
-    );
-  };
-  const mainPid = (unit: string): number => Number(show(unit, "MainPID").MainPID);
-  /** The unit's journal, systemd's lines about it included, one message a line. */
-  const journal = (unit: string): string[] =>
-    m()
-      .must(["journalctl", `--unit=${unit}`, "--output=cat", "--no-pager"])
-      .split("\n")
-      .filter((line) => line !== "");
-  /** Waits until UNIT's journal, from line FROM on, has a line containing TEXT. */
-  const logged = async (unit: string, from: number, text: string): Promise<void> => {
-    const found = () =>
-      journal(unit)
-        .slice(from)
-        .some((line) => line.includes(text));
-    await waitFor(async () => (found() ? true : undefined), 15_000, 250).catch(() => {
-      throw new Error(
-        `${unit} did not log "${text}" within 15 s; it logged:\n${journal(unit).slice(from).join("\n")}`,
-      );
-    });
   };
   const ping = (source = "127.0.0.1"): string =>
     m()
@@ -175,58 +151,6 @@ describe("systemd units booted under systemd (systemd-nspawn)", () => {
       .trim()
       .split(" ");
     return { uid: Number(uid), gid: Number(gid) };
-  };
-  /** "Uid:", "CapEff:", ... of a process's /proc/PID/status in the container. */
-  const status = (pid: number): Record<string, string> =>
-    Object.fromEntries(
-      m()
-        .must(["cat", `/proc/${pid}/status`])
-        .split("\n")
-        .filter((line) => line.includes(":"))
-        .map((line) => [line.slice(0, line.indexOf(":")), line.slice(line.indexOf(":") + 1).trim()]),
-    );
-  /**
-   * Tries to create (and remove) a file in DIR from inside the mount namespace of the running
-   * service PID, with that process's user, group and supplementary groups: "ok", or the error.
-   */
-  const writeFrom = (pid: number, dir: string): string => {
-    const creds = status(pid);
-    const uid = (creds.Uid ?? "").split(/\s+/)[0] ?? "";
-    const gid = (creds.Gid ?? "").split(/\s+/)[0] ?? "";
-    const groups = (creds.Groups ?? "").trim().split(/\s+/).filter(Boolean).join(",");
-    const result = m().run([
-      "nsenter",
-      `--target=${pid}`,
-      "--mount",
-      "--",
-      "setpriv",
-      `--reuid=${uid}`,
-      `--regid=${gid}`,
-      groups === "" ? "--clear-groups" : `--groups=${groups}`,
-      "--",
-      "sh",
-      "-c",
-      'touch "$1/.hostwatch-probe" && rm "$1/.hostwatch-probe" && echo ok',
-      "sh",
-      dir,
-    ]);
-    return result.code === 0 ? result.stdout.trim() : result.stderr.trim();
-  };
-  /** The same write as USER outside any sandbox: the control that makes writeFrom's EROFS mean something. */
-  const writeAs = (user: string, dir: string): string => {
-    const result = m().run([
-      "setpriv",
-      `--reuid=${user}`,
-      `--regid=${user}`,
-      "--init-groups",
-      "--",
-      "sh",
-      "-c",
-      'touch "$1/.hostwatch-probe" && rm "$1/.hostwatch-probe" && echo ok',
-      "sh",
-      dir,
-    ]);
-    return result.code === 0 ? result.stdout.trim() : result.stderr.trim();
   };
   const READ_ONLY = /Read-only file system/;
 
@@ -266,6 +190,8 @@ describe("systemd units booted under systemd (systemd-nspawn)", () => {
       lifetimeS: 20 * 60,
     });
     systemState = await machine.booted(90_000);
+    systemd = new ContainerSystemd(machine);
+    probe = new SandboxProbe(machine);
     figures.bootS = seconds(started);
     figures.stepsStart = Date.now();
   }, 20 * 60_000);
@@ -330,20 +256,20 @@ describe("systemd units booted under systemd (systemd-nspawn)", () => {
       const start = m().run(["systemctl", "start", AGENT, COLLECTOR]);
       expect(start.code, start.stderr).toBe(0);
       for (const unit of [AGENT, COLLECTOR]) {
-        expect(show(unit, "ActiveState", "SubState"), unit).toEqual({
+        expect(systemd.show(unit, "ActiveState", "SubState"), unit).toEqual({
           ActiveState: "active",
           SubState: "running",
         });
       }
       expect(await waitFor(async () => (ping() === "pong" ? "pong" : undefined), 30_000, 500)).toBe("pong");
-      expect(journal(AGENT).join("\n")).toContain(`listening on http://0.0.0.0:${AGENT_PORT}/`);
+      expect(systemd.journal(AGENT).join("\n")).toContain(`listening on http://0.0.0.0:${AGENT_PORT}/`);
       await waitFor(async () => (samples("local") >= 2 ? true : undefined), 30_000, 500);
     },
     STEP_MS,
   );
 
   it("runs the agent as hostwatch-agent with only its two capabilities, the collector as hostwatch with none", () => {
-    const agent = status(mainPid(AGENT));
+    const agent = probe.status(systemd.mainPid(AGENT));
     const agentUser = idOf("hostwatch-agent");
     expect(agent.Uid).toBe(Array(4).fill(agentUser.uid).join("\t"));
     expect(agent.Gid).toBe(Array(4).fill(agentUser.gid).join("\t"));
@@ -352,8 +278,13 @@ describe("systemd units booted under systemd (systemd-nspawn)", () => {
       expect(agent[set], set).toBe("0000000000080004");
     expect(agent.NoNewPrivs).toBe("1");
     expect(agent.Seccomp).toBe("2"); // SystemCallFilter: a seccomp filter is installed
+    // SupplementaryGroups: adm (auth.log) and systemd-journal (the journalctl fallback).
+    const gidOf = (group: string) => m().must(["getent", "group", group]).split(":")[2];
+    expect((agent.Groups ?? "").split(/\s+/).sort()).toEqual(
+      [String(agentUser.gid), gidOf("adm"), gidOf("systemd-journal")].sort(),
+    );
 
-    const collector = status(mainPid(COLLECTOR));
+    const collector = probe.status(systemd.mainPid(COLLECTOR));
     const collectorUser = idOf("hostwatch");
     expect(collector.Uid).toBe(Array(4).fill(collectorUser.uid).join("\t"));
     for (const set of ["CapPrm", "CapEff", "CapBnd", "CapAmb"])
@@ -366,18 +297,21 @@ describe("systemd units booted under systemd (systemd-nspawn)", () => {
     // A directory the agent's user owns outside its ReadWritePaths: writable for that user
     // outside the sandbox, so a refusal inside is the sandbox's doing, not the permissions'.
     m().must(["install", "-d", "-o", "hostwatch-agent", "-g", "hostwatch-agent", "/srv/agent-owned"]);
-    expect(writeAs("hostwatch-agent", "/srv/agent-owned")).toBe("ok");
+    expect(probe.writeAs("hostwatch-agent", "/srv/agent-owned")).toBe("ok");
 
-    const pid = mainPid(AGENT);
-    expect(writeFrom(pid, "/srv/agent-owned")).toMatch(READ_ONLY);
+    const pid = systemd.mainPid(AGENT);
+    expect(probe.writeFrom(pid, "/srv/agent-owned")).toMatch(READ_ONLY);
     for (const dir of ["/usr", "/etc", "/opt/hostwatch", "/var/lib", "/home"]) {
-      expect(writeFrom(pid, dir), dir).toMatch(READ_ONLY);
+      expect(probe.writeFrom(pid, dir), dir).toMatch(READ_ONLY);
     }
     for (const dir of ["/var/lib/hostwatch/agent", "/var/log/hostwatch/agent", "/tmp"]) {
-      expect(writeFrom(pid, dir), dir).toBe("ok");
+      expect(probe.writeFrom(pid, dir), dir).toBe("ok");
     }
     // It did write its state there: the listener baseline of the security check.
     expect(m().run(["test", "-f", "/var/lib/hostwatch/agent/listeners-baseline.json"]).code).toBe(0);
+
+    // It sees the host's processes, other users' too (no ProtectProc).
+    expect(probe.sees(pid, "hostwatch-agent", systemd.mainPid(COLLECTOR))).toBe(true);
 
     // PrivateTmp: its /tmp is its own.
     m().must(["nsenter", `--target=${pid}`, "--mount", "--", "touch", "/tmp/agent-private"]);
@@ -386,40 +320,25 @@ describe("systemd units booted under systemd (systemd-nspawn)", () => {
 
   it("keeps the collector from writing anywhere but its state, data and log directories, and from seeing other users' processes", () => {
     m().must(["install", "-d", "-o", "hostwatch", "-g", "hostwatch", "/srv/collector-owned"]);
-    expect(writeAs("hostwatch", "/srv/collector-owned")).toBe("ok");
+    expect(probe.writeAs("hostwatch", "/srv/collector-owned")).toBe("ok");
 
-    const pid = mainPid(COLLECTOR);
-    expect(writeFrom(pid, "/srv/collector-owned")).toMatch(READ_ONLY);
+    const pid = systemd.mainPid(COLLECTOR);
+    expect(probe.writeFrom(pid, "/srv/collector-owned")).toMatch(READ_ONLY);
     for (const dir of ["/usr", "/etc", "/opt/hostwatch", "/var/www/hostwatch"]) {
-      expect(writeFrom(pid, dir), dir).toMatch(READ_ONLY);
+      expect(probe.writeFrom(pid, dir), dir).toMatch(READ_ONLY);
     }
     for (const dir of ["/var/lib/hostwatch/collector", DATA, "/var/log/hostwatch/collector", "/tmp"]) {
-      expect(writeFrom(pid, dir), dir).toBe("ok");
+      expect(probe.writeFrom(pid, dir), dir).toBe("ok");
     }
     // ProtectProc=invisible: the agent's process does not exist for it, its own does.
-    const seen = (target: number) =>
-      m().run([
-        "nsenter",
-        `--target=${pid}`,
-        "--mount",
-        "--",
-        "setpriv",
-        "--reuid=hostwatch",
-        "--regid=hostwatch",
-        "--init-groups",
-        "--",
-        "test",
-        "-d",
-        `/proc/${target}`,
-      ]).code;
-    expect(seen(pid)).toBe(0);
-    expect(seen(mainPid(AGENT))).not.toBe(0);
+    expect(probe.sees(pid, "hostwatch", pid)).toBe(true);
+    expect(probe.sees(pid, "hostwatch", systemd.mainPid(AGENT))).toBe(false);
   });
 
   it(
     "upgrades in place with install.sh run again: configs kept, services restarted, timer started",
     async () => {
-      const before = { agent: mainPid(AGENT), collector: mainPid(COLLECTOR) };
+      const before = { agent: systemd.mainPid(AGENT), collector: systemd.mainPid(COLLECTOR) };
       const stored = samples("local");
       const install = m().run(["bash", "/src/systemd/install.sh", "--all", "--no-npm", "--source", "/src"], {
         timeoutMs: 120_000,
@@ -431,8 +350,8 @@ describe("systemd units booted under systemd (systemd-nspawn)", () => {
         [AGENT, before.agent],
         [COLLECTOR, before.collector],
       ] as const) {
-        expect(show(unit, "ActiveState").ActiveState, unit).toBe("active");
-        expect(mainPid(unit), `${unit} was restarted`).not.toBe(pid);
+        expect(systemd.show(unit, "ActiveState").ActiveState, unit).toBe("active");
+        expect(systemd.mainPid(unit), `${unit} was restarted`).not.toBe(pid);
       }
       expect(m().run(["systemctl", "is-active", "hostwatch-visualize.timer"]).stdout.trim()).toBe("active");
       await waitFor(async () => (samples("local") > stored ? true : undefined), 30_000, 500);
@@ -444,8 +363,8 @@ describe("systemd units booted under systemd (systemd-nspawn)", () => {
     "renders the dashboard with hostwatch-visualize.service",
     () => {
       const run = m().run(["systemctl", "start", "hostwatch-visualize.service"], { timeoutMs: 120_000 });
-      expect(run.code, run.stderr + journal("hostwatch-visualize.service").join("\n")).toBe(0);
-      expect(show("hostwatch-visualize.service", "Result", "ExecMainStatus")).toEqual({
+      expect(run.code, run.stderr + systemd.journal("hostwatch-visualize.service").join("\n")).toBe(0);
+      expect(systemd.show("hostwatch-visualize.service", "Result", "ExecMainStatus")).toEqual({
         Result: "success",
         ExecMainStatus: "0",
       });
@@ -462,8 +381,8 @@ describe("systemd units booted under systemd (systemd-nspawn)", () => {
     "systemctl reload: the agent applies a changed allowlist without a restart",
     async () => {
       expect(ping("127.0.0.2"), "127.0.0.2 is not in the shipped allowlist").toMatch(/^error /);
-      const pid = mainPid(AGENT);
-      const seen = journal(AGENT).length;
+      const pid = systemd.mainPid(AGENT);
+      const seen = systemd.journal(AGENT).length;
       const config = JSON.parse(m().must(["cat", "/etc/hostwatch/agent.json"])) as {
         security: { allowed_ips: string[] };
       };
@@ -472,9 +391,9 @@ describe("systemd units booted under systemd (systemd-nspawn)", () => {
 
       const reload = m().run(["systemctl", "reload", AGENT]);
       expect(reload.code, reload.stderr).toBe(0);
-      await logged(AGENT, seen, "config reloaded");
-      expect(show(AGENT, "ActiveState").ActiveState).toBe("active");
-      expect(mainPid(AGENT)).toBe(pid);
+      await systemd.logged(AGENT, seen, "config reloaded");
+      expect(systemd.show(AGENT, "ActiveState").ActiveState).toBe("active");
+      expect(systemd.mainPid(AGENT)).toBe(pid);
       expect(ping("127.0.0.2")).toBe("pong");
     },
     STEP_MS,
@@ -483,14 +402,14 @@ describe("systemd units booted under systemd (systemd-nspawn)", () => {
   it(
     "systemctl reload: the collector polls an added agent without a restart",
     async () => {
-      const pid = mainPid(COLLECTOR);
-      const seen = journal(COLLECTOR).length;
+      const pid = systemd.mainPid(COLLECTOR);
+      const seen = systemd.journal(COLLECTOR).length;
       m().write("/etc/hostwatch/collector.json", collectorConfig(["local", "local-2"]));
       const reload = m().run(["systemctl", "reload", COLLECTOR]);
       expect(reload.code, reload.stderr).toBe(0);
-      await logged(COLLECTOR, seen, "config reloaded");
-      expect(show(COLLECTOR, "ActiveState").ActiveState).toBe("active");
-      expect(mainPid(COLLECTOR)).toBe(pid);
+      await systemd.logged(COLLECTOR, seen, "config reloaded");
+      expect(systemd.show(COLLECTOR, "ActiveState").ActiveState).toBe("active");
+      expect(systemd.mainPid(COLLECTOR)).toBe(pid);
       await waitFor(async () => (samples("local-2") >= 1 ? true : undefined), 30_000, 500);
     },
     STEP_MS,
@@ -499,20 +418,20 @@ describe("systemd units booted under systemd (systemd-nspawn)", () => {
   it(
     "systemctl reload with a bad config: refused, the running config kept",
     async () => {
-      const pids = { agent: mainPid(AGENT), collector: mainPid(COLLECTOR) };
-      const seen = { agent: journal(AGENT).length, collector: journal(COLLECTOR).length };
+      const pids = { agent: systemd.mainPid(AGENT), collector: systemd.mainPid(COLLECTOR) };
+      const seen = { agent: systemd.journal(AGENT).length, collector: systemd.journal(COLLECTOR).length };
       m().write("/etc/hostwatch/agent.json", '{ "port": 8000, "check_intervall": 5 }\n');
       m().write("/etc/hostwatch/collector.json", collectorConfig(["local"], { poll_interval: -1 }));
       for (const unit of [AGENT, COLLECTOR]) {
         const reload = m().run(["systemctl", "reload", unit]);
         expect(reload.code, `${unit}: ${reload.stderr}`).toBe(0);
       }
-      await logged(AGENT, seen.agent, "config reload refused");
-      await logged(COLLECTOR, seen.collector, "config reload refused");
-      expect(show(AGENT, "ActiveState").ActiveState).toBe("active");
-      expect(show(COLLECTOR, "ActiveState").ActiveState).toBe("active");
-      expect(mainPid(AGENT)).toBe(pids.agent);
-      expect(mainPid(COLLECTOR)).toBe(pids.collector);
+      await systemd.logged(AGENT, seen.agent, "config reload refused");
+      await systemd.logged(COLLECTOR, seen.collector, "config reload refused");
+      expect(systemd.show(AGENT, "ActiveState").ActiveState).toBe("active");
+      expect(systemd.show(COLLECTOR, "ActiveState").ActiveState).toBe("active");
+      expect(systemd.mainPid(AGENT)).toBe(pids.agent);
+      expect(systemd.mainPid(COLLECTOR)).toBe(pids.collector);
       // The old configs still run: 127.0.0.2 is still let in, local-2 still polled.
       expect(ping("127.0.0.2")).toBe("pong");
       const stored = samples("local-2");
@@ -531,19 +450,19 @@ describe("systemd units booted under systemd (systemd-nspawn)", () => {
       m().must(["systemctl", "start", AGENT, COLLECTOR]);
       await waitFor(async () => (ping() === "pong" ? true : undefined), 30_000, 500);
       const seen: Record<string, number> = {
-        [AGENT]: journal(AGENT).length,
-        [COLLECTOR]: journal(COLLECTOR).length,
+        [AGENT]: systemd.journal(AGENT).length,
+        [COLLECTOR]: systemd.journal(COLLECTOR).length,
       };
       const stop = m().run(["systemctl", "stop", AGENT, COLLECTOR], { timeoutMs: 60_000 });
       expect(stop.code, stop.stderr).toBe(0);
       for (const unit of [AGENT, COLLECTOR]) {
-        expect(show(unit, "ActiveState", "Result", "ExecMainCode", "ExecMainStatus"), unit).toEqual({
+        expect(systemd.show(unit, "ActiveState", "Result", "ExecMainCode", "ExecMainStatus"), unit).toEqual({
           ActiveState: "inactive",
           Result: "success",
           ExecMainCode: "1", // CLD_EXITED: it exited by itself, not killed by a signal
           ExecMainStatus: "0",
         });
-        const lines = journal(unit).slice(seen[unit] ?? 0);
+        const lines = systemd.journal(unit).slice(seen[unit] ?? 0);
         const text = lines.join("\n");
         expect(text, unit).toMatch(/SIGTERM received: stopping/);
         expect(
