@@ -373,7 +373,9 @@ describe("systemd/install.sh", () => {
 
   it("passes shellcheck", () => {
     const shellcheck = required(SHELLCHECK, "shellcheck", "shellcheck");
-    const result = spawnSync(shellcheck, [INSTALL], { encoding: "utf8" });
+    const result = spawnSync(shellcheck, [INSTALL, path.join(SYSTEMD_DIR, "test/rootfs.sh")], {
+      encoding: "utf8",
+    });
     expect(result.status, result.stdout + result.stderr).toBe(0);
   });
 
@@ -452,12 +454,15 @@ describe("systemd/install.sh", () => {
     const systemdAnalyze = required(SYSTEMD_ANALYZE, "systemd-analyze", "systemd");
     const verifyRoot = path.join(temp("hostwatch-verify-"), "root");
     cpSync(root, verifyRoot, { recursive: true });
-    // What the units need from the host, and nothing else: the node they run and the targets
-    // of their default dependencies (stubs, so that no host unit's own warnings come in).
+    // What the units need from the host, and nothing else: the node they run, the kill of their
+    // ExecReload and the targets of their default dependencies (stubs, so that no host unit's own
+    // warnings come in).
     const node = path.join(verifyRoot, "usr/bin/node");
-    mkdirSync(path.dirname(node), { recursive: true });
-    writeFileSync(node, "#!/bin/sh\n");
-    chmodSync(node, 0o755);
+    for (const executable of [node, path.join(verifyRoot, "bin/kill")]) {
+      mkdirSync(path.dirname(executable), { recursive: true });
+      writeFileSync(executable, "#!/bin/sh\n");
+      chmodSync(executable, 0o755);
+    }
     const lib = path.join(verifyRoot, "usr/lib/systemd/system");
     mkdirSync(lib, { recursive: true });
     for (const target of [
