@@ -1,19 +1,13 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { programMain, REPO_ROOT, runProgram, type ProgramRun } from "../../common/test/run-program.js";
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const COLLECTOR_MAIN = path.join(REPO_ROOT, "dist/collector/src/main.js");
-const run = promisify(execFile);
+export { REPO_ROOT };
+export const COLLECTOR_MAIN = programMain("collector");
 
-export interface CollectorRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type CollectorRun = ProgramRun;
 
 export function writeCollectorConfig(
   config: object,
@@ -25,14 +19,8 @@ export function writeCollectorConfig(
 }
 
 /** Runs the built collector to completion (e.g. --once or --check-config). */
-export async function runCollector(args: string[], timeoutMs = 30_000): Promise<CollectorRun> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [COLLECTOR_MAIN, ...args], { timeout: timeoutMs });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+export function runCollector(args: string[], timeoutMs = 30_000): Promise<CollectorRun> {
+  return runProgram("collector", args, { timeoutMs });
 }
 
 export interface BackgroundCollector {
