@@ -5,7 +5,7 @@ import {
   FAULT,
   XmlRpcFault,
 } from "../../../common/src/xmlrpc/index.js";
-import type { XmlRpcValue } from "../../../common/src/xmlrpc/index.js";
+import { isStruct, type XmlRpcValue } from "../../../common/src/xmlrpc/index.js";
 import { isDoubleField } from "../../../common/src/contract/protocol.js";
 
 export type MethodHandler = (params: XmlRpcValue[]) => XmlRpcValue | Promise<XmlRpcValue>;
@@ -136,14 +136,4 @@ export function expectParams(params: XmlRpcValue[], count: number): XmlRpcValue[
     throw new XmlRpcFault(FAULT.INVALID_PARAMS, `invalid params: expected ${count}, got ${params.length}`);
   }
   return params;
-}
-
-function isStruct(value: XmlRpcValue | undefined): value is { [key: string]: XmlRpcValue } {
-  return (
-    value !== null &&
-    typeof value === "object" &&
-    !Array.isArray(value) &&
-    !(value instanceof Date) &&
-    !Buffer.isBuffer(value)
-  );
 }

@@ -3,8 +3,8 @@
 import { clip, invalid } from "./decode-faults.js";
 import { parseDocument } from "./decode-document.js";
 import type { DecodeOptions } from "./decode-limits.js";
-import { METHOD_NAME_RE } from "./values.js";
-import type { MethodCall, MethodResponse, XmlRpcStruct, XmlRpcValue } from "./values.js";
+import { isStruct, METHOD_NAME_RE } from "./values.js";
+import type { MethodCall, MethodResponse } from "./values.js";
 
 export { DECODE_DEFAULTS } from "./decode-limits.js";
 export type { DecodeOptions } from "./decode-limits.js";
@@ -36,10 +36,4 @@ export function decodeMethodResponse(body: string | Buffer, options?: DecodeOpti
     throw invalid("response", "fault struct needs an integer faultCode and a string faultString");
   }
   return { kind: "fault", code, message };
-}
-
-function isStruct(v: XmlRpcValue | undefined): v is XmlRpcStruct {
-  return (
-    typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date) && !Buffer.isBuffer(v)
-  );
 }

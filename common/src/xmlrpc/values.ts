@@ -9,6 +9,17 @@ export interface XmlRpcStruct {
   [key: string]: XmlRpcValue;
 }
 
+/** A <struct>: an object that is none of the other object-shaped values (array, Date, Buffer). */
+export function isStruct(value: XmlRpcValue | undefined): value is XmlRpcStruct {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Date) &&
+    !Buffer.isBuffer(value)
+  );
+}
+
 export interface MethodCall {
   methodName: string;
   params: XmlRpcValue[];

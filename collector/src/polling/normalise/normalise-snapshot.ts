@@ -2,7 +2,8 @@ import type { AgentInfo, MetricsSnapshot } from "../../../../common/src/contract
 import type { XmlRpcValue } from "../../../../common/src/xmlrpc/index.js";
 import { PollError } from "../client/poll-error.js";
 import { SNAPSHOT_SPEC } from "./contract-spec.js";
-import { DEFAULT_NORMALISE_LIMITS, isStruct, normaliseStruct } from "./normalise-value.js";
+import { isStruct } from "../../../../common/src/xmlrpc/index.js";
+import { DEFAULT_NORMALISE_LIMITS, normaliseStruct } from "./normalise-value.js";
 import type { NormaliseLimits } from "./normalise-value.js";
 
 export interface NormaliseContext {

@@ -1,4 +1,4 @@
-import type { XmlRpcStruct, XmlRpcValue } from "../../../../common/src/xmlrpc/index.js";
+import { isStruct, type XmlRpcValue } from "../../../../common/src/xmlrpc/index.js";
 import {
   DEFAULT_MAX_CPU_CORES,
   DEFAULT_MAX_LIST_ITEMS,
@@ -105,16 +105,6 @@ export function normaliseStruct(
   // a count field placed before its array in the spec
   for (const [count, total] of totals ?? []) if (out[count] === undefined) out[count] = total;
   return Object.keys(out).length > 0 ? out : undefined;
-}
-
-export function isStruct(value: XmlRpcValue | undefined): value is XmlRpcStruct {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    !Array.isArray(value) &&
-    !(value instanceof Date) &&
-    !Buffer.isBuffer(value)
-  );
 }
 
 function timestamp(value: XmlRpcValue | undefined): string | undefined {
