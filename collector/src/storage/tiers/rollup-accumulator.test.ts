@@ -171,6 +171,22 @@ describe("rollupSampleOf", () => {
     expect(ROLLUP_COLUMNS.map((c) => c.name)).not.toContain("security_status");
   });
 
+  it("feeds the accumulator the samples a store takes, over every numeric column", () => {
+    const rollups = new RollupAccumulator();
+    const when = (minute: number) => new Date(MIDNIGHT + minute * MINUTE);
+    rollups.addPollSamples([
+      sample("web", { cpu: { usage_percent: 10, count: 4 } }, when(0)),
+      sample("web", { cpu: { usage_percent: 30, count: 8 } }, when(1)),
+      { ...sample("web", {}), ts: "not a time" },
+    ]);
+    const [bucket] = rollups.addPollSamples([sample("web", {}, when(5))]).buckets;
+    const c = (name: string) => ROLLUP_COLUMNS.findIndex((column) => column.name === name);
+    expect(bucket!.aggregates.samples).toBe(2);
+    expect(bucket!.aggregates.value(c("cpu_usage_percent"))).toBe(20);
+    expect(bucket!.aggregates.value(c("cpu_count"))).toBe(8);
+    expect(bucket!.aggregates.value(c("load_1"))).toBeNaN();
+  });
+
   it("gives nothing for a sample whose ts is no time", () => {
     expect(rollupSampleOf({ ...sample("web", {}), ts: "yesterday" })).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 import type { Column } from "../columns.js";
+import type { PollSample } from "../records.js";
 import { Aggregates, ROLLUP_COLUMNS } from "./aggregates.js";
-import type { RollupSample } from "./rollup-sample.js";
+import { rollupSampleOf, type RollupSample } from "./rollup-sample.js";
 import { ROLLUP_TIERS, bucketStart, type RollupTierName } from "./tiers.js";
 
 /** A rollup bucket to store: new, or a correction of one emitted before. */
@@ -109,6 +110,19 @@ export class RollupAccumulator {
     const out: RollupOutput = { buckets: [], stale: [], duplicates: 0 };
     for (const sample of samples) this.addOne(sample, out);
     return out;
+  }
+
+  /**
+   * The samples a store's writeSamples takes, their values as the samples table stores them
+   * (rollupSampleOf); one whose ts is no time is left out, as the store cannot keep it either.
+   */
+  addPollSamples(samples: Iterable<PollSample>): RollupOutput {
+    const rows: RollupSample[] = [];
+    for (const sample of samples) {
+      const row = rollupSampleOf(sample, this.columns);
+      if (row !== undefined) rows.push(row);
+    }
+    return this.add(rows);
   }
 
   /** Rule 2: closes the buckets whose end + graceMs has passed at `now` (epoch ms). */
