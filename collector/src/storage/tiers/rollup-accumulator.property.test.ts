@@ -1,7 +1,8 @@
 /**
  * The rollups equal a brute-force aggregation of the raw samples, bucket by bucket, for every
  * tier and column, whatever the stream: several agents, gaps (an agent down for part of a
- * bucket or for days), nulls, late samples out of order, duplicates and flushes in between.
+ * bucket or for days), nulls, late samples out of order, duplicates, flushes in between, and
+ * restarts that resume from what the store holds.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -26,7 +27,7 @@ const column = (name: string, aggregate: Aggregate): Column => ({
 /** One column of each aggregation (the catalog has no `sum` column yet). */
 const COLUMNS = [column("a", "avg"), column("m", "max"), column("l", "last"), column("s", "sum")];
 
-type Step = { kind: "sample"; sample: RollupSample } | { kind: "flush"; now: number };
+type Step = { kind: "sample"; sample: RollupSample } | { kind: "flush"; now: number } | { kind: "restart" };
 
 /**
  * Each agent's samples on a grid (10 s to 2 h apart, by run) with holes, delivered in time order
@@ -54,8 +55,9 @@ const streams = fc
     flushes: fc.array(fc.record({ at: fc.nat(), ahead: fc.integer({ min: 0, max: 600_000 }) }), {
       maxLength: 15,
     }),
+    restarts: fc.array(fc.nat(), { maxLength: 3 }),
   })
-  .map(({ stepMs, samples, late, copies, flushes }) => {
+  .map(({ stepMs, samples, late, copies, flushes, restarts }) => {
     const unique = new Map<string, RollupSample>();
     for (const s of samples) {
       const t = BASE + s.slot * stepMs + s.jitter;
@@ -79,6 +81,7 @@ const streams = fc
         if (step.kind === "sample") newest = Math.max(newest, step.sample.t);
       steps.splice(i, 0, { kind: "flush", now: newest + ahead });
     }
+    for (const at of restarts) steps.splice(at % (steps.length + 1), 0, { kind: "restart" });
     return { steps, unique: [...unique.values()] };
   });
 
@@ -126,7 +129,10 @@ describe("rollups of a sample stream", { timeout: 60_000 }, () => {
   it("equal a brute-force aggregation of the samples rolled up, bucket by bucket, every tier and column", () => {
     fc.assert(
       fc.property(streams, ({ steps, unique }) => {
-        const rollups = new RollupAccumulator({ columns: COLUMNS, graceMs: GRACE, lateWindowMs: WINDOW });
+        const options = { columns: COLUMNS, graceMs: GRACE, lateWindowMs: WINDOW };
+        let rollups = new RollupAccumulator(options);
+        /** The raw rows: (agent, ts) unique, as the store's key keeps them. */
+        const raw = new Map<string, RollupSample>();
         const stored = new Map<string, EmittedBucket>();
         const store = (buckets: EmittedBucket[]) => {
           for (const bucket of buckets) {
@@ -145,8 +151,21 @@ describe("rollups of a sample stream", { timeout: 60_000 }, () => {
             store(rollups.flush(step.now).buckets);
             continue;
           }
+          if (step.kind === "restart") {
+            rollups = new RollupAccumulator(options);
+            for (const [agent, newestT] of newest) {
+              const from = rollups.resumeFrom(newestT);
+              rollups.resume(
+                agent,
+                [...raw.values()].filter((s) => s.agent === agent && s.t >= from.raw),
+                [...stored.values()].filter((b) => b.agent === agent && b.start >= from.buckets[b.tier]),
+              );
+            }
+            continue;
+          }
           const { sample } = step;
           const key = `${sample.agent}@${sample.t}`;
+          if (!raw.has(key)) raw.set(key, sample);
           const isStale = sample.t < (newest.get(sample.agent) ?? -Infinity) - WINDOW;
           if (!isStale && counted.has(key)) expectedDuplicates++;
           if (!isStale) counted.add(key);

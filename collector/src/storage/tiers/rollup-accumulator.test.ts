@@ -153,6 +153,23 @@ describe("RollupAccumulator", () => {
     expect(rollups.add([at(31, 5)]).stale).toEqual([]);
   });
 
+  it("takes an agent up after a restart where the store left it", () => {
+    const before = accumulator();
+    const stored = [...before.add([at(1, 10), at(4, 20), at(6, 30)]).buckets];
+    // restarted: the open 5m and 1h buckets are rebuilt from the raw rows and the stored 5m bucket
+    const after = accumulator();
+    const from = after.resumeFrom(at(6, 30).t);
+    expect(new Date(from.raw).toISOString()).toBe("2026-12-03T23:51:00.000Z");
+    after.resume("web", [at(1, 10), at(4, 20), at(6, 30)], stored);
+    expect(after.add([at(4, 20)]).duplicates).toBe(1);
+    const hour = after.add([at(60, 0)]).buckets.map(summary);
+    expect(hour.map((b) => [b.tier, b.samples, b.cpu[1]])).toEqual([
+      ["5m", 1, 30],
+      ["1h", 3, 20],
+    ]);
+    expect(() => after.resume("web", [], [])).toThrow(/resume comes first/);
+  });
+
   it("refuses a late window shorter than the grace period", () => {
     expect(() => new RollupAccumulator({ graceMs: 60_000, lateWindowMs: 1_000 })).toThrow(/lateWindowMs/);
   });

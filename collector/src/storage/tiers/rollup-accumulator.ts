@@ -88,6 +88,11 @@ interface AgentRollups {
  *    in order, before new batches), so a stale sample takes a clock stepped back or a
  *    duplicate from far back. Kept per agent: the times of the last lateWindowMs, and the
  *    buckets (of every tier) ending in it.
+ * 6. Restart. An open bucket is only in memory, so after a restart resume() rebuilds each
+ *    agent's from the store: the open 5m bucket from its raw rows, an open 1h or 1d bucket
+ *    from the stored buckets of the finer tier in it (an open bucket holds exactly its closed
+ *    finer buckets), and the late window's times and buckets. This holds when the store has
+ *    the buckets emitted for the samples it has: a batch's rollups stored with the batch.
  */
 export class RollupAccumulator {
   private readonly agents = new Map<string, AgentRollups>();
@@ -123,6 +128,67 @@ export class RollupAccumulator {
       if (row !== undefined) rows.push(row);
     }
     return this.add(rows);
+  }
+
+  /**
+   * What resume() needs read back from the store for an agent whose newest stored sample is at
+   * `newest`: its raw samples from `raw` on, and each tier's stored buckets starting at or
+   * after `buckets[tier]` (those of the late window, and the finer buckets of the open ones).
+   */
+  resumeFrom(newest: number): { raw: number; buckets: Record<RollupTierName, number> } {
+    const windowStart = newest - this.lateWindowMs;
+    const buckets = {} as Record<RollupTierName, number>;
+    for (const [i, tier] of ROLLUP_TIERS.entries()) {
+      const parent = ROLLUP_TIERS[i + 1];
+      const inWindow = bucketStart(tier, windowStart);
+      buckets[tier.name] = parent === undefined ? inWindow : Math.min(inWindow, bucketStart(parent, newest));
+    }
+    return { raw: Math.min(windowStart, bucketStart(ROLLUP_TIERS[0]!, newest)), buckets };
+  }
+
+  /**
+   * Rule 6, after a restart: takes an agent up where the store left it, before its first
+   * sample, from what resumeFrom says to read (the store's raw rows and the buckets stored).
+   */
+  resume(
+    agent: string,
+    samples: Iterable<RollupSample>,
+    buckets: Iterable<{ tier: RollupTierName; start: number; aggregates: Aggregates }>,
+  ): void {
+    if (this.agents.has(agent)) throw new Error(`rollups of ${agent} are running: resume comes first`);
+    const state = this.stateOf(agent);
+    const stored = [...samples];
+    for (const { t } of stored) {
+      const start = bucketStart(ROLLUP_TIERS[0]!, t);
+      let times = state.times.get(start);
+      if (times === undefined) state.times.set(start, (times = new Set()));
+      times.add(t);
+      if (t > state.newest) state.newest = t;
+    }
+    for (const bucket of buckets)
+      state.emitted[ROLLUP_TIERS.findIndex((tier) => tier.name === bucket.tier)]?.set(
+        bucket.start,
+        bucket.aggregates,
+      );
+    if (state.newest === Number.NEGATIVE_INFINITY) return;
+    for (const [i, tier] of ROLLUP_TIERS.entries()) {
+      const start = bucketStart(tier, state.newest);
+      if (state.emitted[i]!.has(start)) continue;
+      const aggregates = new Aggregates(this.columns);
+      if (i === 0) {
+        const counted = new Set<number>();
+        for (const sample of stored)
+          if (bucketStart(tier, sample.t) === start && !counted.has(sample.t)) {
+            counted.add(sample.t);
+            aggregates.addSample(sample.t, sample.values);
+          }
+      } else {
+        for (const [childStart, child] of state.emitted[i - 1]!)
+          if (bucketStart(tier, childStart) === start) aggregates.merge(child);
+      }
+      state.open[i] = { start, aggregates };
+    }
+    this.forget(state, state.newest - this.lateWindowMs);
   }
 
   /** Rule 2: closes the buckets whose end + graceMs has passed at `now` (epoch ms). */
