@@ -79,15 +79,15 @@ interface AgentRollups {
  *    keeps the times counted in each 5m bucket it can still correct (rule 5). The store's
  *    (ts, agent) key keeps raw rows unique; the rollups see the batches, and a batch can come
  *    twice (a write that passed its deadline, then succeeded, and is replayed from the spool).
- * 5. Late window. A sample more than lateWindowMs behind its agent's newest sample is stale:
- *    returned in `stale`, not rolled up, since whether it was counted before can no longer be
- *    told. The window moves with the agent's samples only, never with `now`: a replay of
- *    hours-old spooled samples is rolled up like live ones. The store's raw rows are deduplicated by their key,
- *    so its buckets are made right by re-aggregating them from those rows (aggregates.ts
- *    merges). Samples reach the store in time order per agent (the writer replays its spool
- *    in order, before new batches), so a stale sample takes a clock stepped back or a
- *    duplicate from far back. Kept per agent: the times of the last lateWindowMs, and the
- *    buckets (of every tier) ending in it.
+ * 5. Late window. A sample more than lateWindowMs (default 15 min) behind its agent's newest
+ *    sample is stale: returned in `stale`, not rolled up, since whether it was counted before
+ *    can no longer be told. The window moves with the agent's samples only, never with `now`:
+ *    a replay of hours-old spooled samples is rolled up like live ones. Samples reach the
+ *    store in time order per agent (the writer replays its spool in order, before new
+ *    batches), so a stale sample takes a clock stepped back or a duplicate from far back; the
+ *    store's raw rows are unique by their key, so its buckets can be made right by
+ *    re-aggregating those rows (Aggregates). Kept per agent: the times of the last
+ *    lateWindowMs, and the buckets (of every tier) ending in it.
  * 6. Restart. An open bucket is only in memory, so after a restart resume() rebuilds each
  *    agent's from the store: the open 5m bucket from its raw rows, an open 1h or 1d bucket
  *    from the stored buckets of the finer tier in it (an open bucket holds exactly its closed
