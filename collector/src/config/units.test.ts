@@ -19,11 +19,15 @@ describe("units", () => {
     ["5m", 300],
     ["4h", 14_400],
     ["1d", 86_400],
+    ["14d", 14 * 86_400],
+    ["2w", 14 * 86_400],
+    ["1y", 365 * 86_400],
+    ["5Y", 5 * 365 * 86_400],
     ["90", 90],
     [0, 0],
   ])("duration %s → %d s", (input, seconds) => expect(parseDuration(input)).toBe(seconds));
 
-  it.each(["4 hours", "h", -1])("duration %s is refused", (input) =>
+  it.each(["4 hours", "h", -1, "1mo", "2 years"])("duration %s is refused", (input) =>
     expect(parseDuration(input)).toBeUndefined(),
   );
 });

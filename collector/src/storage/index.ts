@@ -12,3 +12,13 @@ export type { AlertRecord, PollEvent, PollSample, TimeRange } from "./records.js
 export { seriesRowOf } from "./series.js";
 export type { SeriesBatch, SeriesQuery, SeriesRow } from "./series.js";
 export type { HistoryReader, Store } from "./store.js";
+export {
+  Aggregates,
+  RollupAccumulator,
+  ROLLUP_COLUMNS,
+  ROLLUP_TIERS,
+  TIER_NAMES,
+  bucketStart,
+  rollupSampleOf,
+} from "./tiers/index.js";
+export type { EmittedBucket, RollupOutput, RollupSample, RollupTierName, TierName } from "./tiers/index.js";
