@@ -158,7 +158,6 @@ export async function createCollector(
         config.health_interval * 1000,
       );
       healthTimer.unref();
-      // issue 15: moves to config.storage.retention (per tier, by dropping partitions) with the tiered tables
       if (store.kind === "mysql" && config.storage.retention_days > 0) {
         const mysql = store as MysqlStore;
         retentionTimer = setInterval(() => {

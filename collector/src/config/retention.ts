@@ -1,8 +1,10 @@
 import { parseDuration } from "./units.js";
 
 /**
- * How long each tier of the history is kept (storage.retention), worked out from what the
- * config gives. The rules:
+ * How long each tier of the history is kept, worked out from what the config gives. Not yet a
+ * config key: `storage.retention` is accepted only once the rollup tiers are written and pruned
+ * (a key that changed nothing would be a promise not kept; raw MySQL samples are pruned at
+ * `retention_days` until then). The rules:
  * - A tier given keeps its value: a duration (parseDuration: "14d", "60d", "1y"), `0` to keep
  *   it forever (as `retention_days: 0` always meant).
  * - `retention_days`, the key from before the tiers, is the raw tier's retention in days. Given

@@ -2,7 +2,6 @@ import * as v from "valibot";
 import { closedObject } from "../../../common/src/config/closed-object.js";
 import { logLevelSchema } from "../../../common/src/config/log-level.js";
 import { DEFAULT_MAX_LIST_ITEMS } from "../../../common/src/contract/bound-list.js";
-import { DEFAULT_RETENTION_DAYS, resolveRetention } from "./retention.js";
 import { parseDuration, parseSize } from "./units.js";
 
 const text = v.pipe(v.string(), v.minLength(1, "must not be empty"));
@@ -20,20 +19,6 @@ const duration = v.pipe(
     (value) => parseDuration(value) !== undefined,
     "a duration like 30s, 5m, 4h or a number of seconds",
   ),
-  v.transform((value) => parseDuration(value) ?? 0),
-);
-/** How long a tier of the history is kept: at least a day (what is dropped at once), 0 forever. */
-const retention = v.pipe(
-  v.union([v.string(), v.number()], "a duration like 14d, 60d, 1y or a number of seconds; 0 keeps forever"),
-  v.check(
-    (value) => parseDuration(value) !== undefined,
-    "a duration like 14d, 60d, 1y or a number of seconds; 0 keeps forever",
-  ),
-  // before the transform, so that the problem quotes what was written ("2m"), not seconds
-  v.check((value) => {
-    const seconds = parseDuration(value);
-    return seconds === undefined || seconds === 0 || seconds >= 86_400;
-  }, "at least 1d, or 0 to keep forever"),
   v.transform((value) => parseDuration(value) ?? 0),
 );
 const emails = v.union([text, v.array(text)], "an e-mail address or a list of them");
@@ -138,17 +123,7 @@ export const collectorConfigSchema = v.pipe(
         mysql_user: v.optional(text, "hostwatch"),
         mysql_password: v.optional(v.string(), ""),
         mysql_database: v.optional(v.pipe(text, v.regex(/^\w+$/, "letters, digits and _ only")), "hostwatch"),
-        // no schema default: given, it is the raw tier's retention (retention.ts)
-        retention_days: v.optional(int(0)),
-        retention: v.optional(
-          closedObject({
-            raw: v.optional(retention),
-            "5m": v.optional(retention),
-            "1h": v.optional(retention),
-            "1d": v.optional(retention),
-          }),
-          {},
-        ),
+        retention_days: v.optional(int(0), 30),
         spool_dir: v.optional(text),
         dead_letter_file: v.optional(text),
         write_timeout: v.optional(v.pipe(duration, v.minValue(0.5), v.maxValue(60)), 5),
@@ -226,32 +201,6 @@ export const collectorConfigSchema = v.pipe(
     ),
     ["agents"],
   ),
-  // each tier's retention checked against the others, every problem named with its key
-  v.rawCheck(({ dataset, addIssue }) => {
-    const config = dataset.value as Record<string, unknown>;
-    const storage = (config.storage ?? {}) as Record<string, unknown>;
-    const step = (input: Record<string, unknown>, key: string) =>
-      ({ type: "object", origin: "value", input, key, value: input[key] }) as const;
-    for (const problem of resolveRetention(storage.retention, storage.retention_days).problems)
-      addIssue({
-        message: problem.message,
-        path: [
-          step(config, "storage"),
-          step(storage, "retention"),
-          step((storage.retention ?? {}) as Record<string, unknown>, problem.tier),
-        ],
-      });
-  }),
-  v.transform((config) => ({
-    ...config,
-    storage: {
-      ...config.storage,
-      // what the MySQL pruning keeps (collector-app.ts) until it moves to retention.raw with the tiered tables
-      retention_days: config.storage.retention_days ?? DEFAULT_RETENTION_DAYS,
-      // seconds per tier, Infinity: forever (retention.ts)
-      retention: resolveRetention(config.storage.retention, config.storage.retention_days).retention,
-    },
-  })),
 );
 
 export type ParsedCollectorConfig = v.InferOutput<typeof collectorConfigSchema>;

@@ -206,27 +206,7 @@ export const COLLECTOR_KEY_DOCS: KeyDocs = {
     meaning: "database (letters, digits and `_`); its tables are created at start",
   },
   "storage.retention_days": {
-    meaning:
-      "MySQL rows older than this many days are deleted, hourly in small batches; `0` keeps all. Given, it is `retention.raw` too (give one of the two)",
-    computedDefault: "`30`",
-  },
-  "storage.retention.raw": {
-    meaning:
-      "how long raw samples are kept: `14d`, `2w`, `1y` (365 days), at least `1d`; `0` forever. Not used yet: the tiers are being built (issue 15)",
-    computedDefault: "`retention_days` when given, else `14d` (a week's charts at full detail)",
-  },
-  "storage.retention.5m": {
-    meaning:
-      "how long the 5-minute rollups (min, avg, max, count per column) are kept; at least as long as `raw`",
-    computedDefault: "`60d` (a month's chart at 8,640 points), or `raw`'s when longer",
-  },
-  "storage.retention.1h": {
-    meaning: "how long the 1-hour rollups are kept; at least as long as `5m`",
-    computedDefault: "`1y` (a year's chart at 8,760 points), or `5m`'s when longer",
-  },
-  "storage.retention.1d": {
-    meaning: "how long the 1-day rollups (UTC days) are kept; at least as long as `1h`",
-    computedDefault: "`5y` (trends over years, 365 rows an agent a year), or `1h`'s when longer",
+    meaning: "MySQL rows older than this many days are deleted, hourly in small batches; `0` keeps all",
   },
   "storage.spool_dir": {
     meaning: "where batches wait while the store is unavailable; relative to `state_dir`",
