@@ -9,7 +9,8 @@
 -- Time-series tables: one row per agent per poll (samples), per disk (disk_samples), per
 -- security finding (security_findings), per failed poll or state change (poll_events). Every
 -- write appends (ts, agent) rows; the primary key makes a replayed batch add nothing. All times
--- are UTC, DATETIME(3).
+-- are UTC, DATETIME(3). These four tables are partitioned by UTC day on ts; the collector makes
+-- the days ahead and drops those past retention_days (db/README.md, Retention).
 
 CREATE DATABASE IF NOT EXISTS hostwatch CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
 USE hostwatch;

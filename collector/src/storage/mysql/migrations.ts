@@ -18,8 +18,8 @@ import { FAMILIES } from "./rows.js";
  *
  * Every table that grows with time is an append of (agent, ts) rows. Its primary key is
  * (ts, agent_id[, mount | seq | kind]): unique per agent and poll, so a replayed batch adds
- * nothing, and ordered by time, so new rows go to the end of the clustered index and retention
- * deletes from its start. A secondary index (agent_id, ts) serves the per-agent queries
+ * nothing, and ordered by time, so new rows go to the end of the clustered index (and the
+ * tables can be partitioned by day on ts, migration 003: retention drops whole days). A secondary index (agent_id, ts) serves the per-agent queries
  * (Grafana, visualize). Measured on a 2-core machine with 10,000 agents, the time-first key
  * writes 1.3-1.8x faster than (agent_id, ts, ...) as primary key, whose inserts land on one
  * page per agent and, once those pages outgrow the buffer pool, slow down with the table's size.

@@ -283,4 +283,31 @@ describe("retention by day partitions", () => {
       for (const store of stores) await store.close();
     }
   });
+
+  it("says which privilege is missing when the account may not drop partitions", async () => {
+    const user = `hw_${released.slice(-10)}`;
+    await withServer(async (db) => {
+      await db.raw(`CREATE USER '${user}'@'%' IDENTIFIED BY 'pw'`);
+      // the grants db/README.md gave before retention dropped partitions
+      await db.raw(
+        `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX ON \`${released}\`.* TO '${user}'@'%'`,
+      );
+    });
+    const store = new MysqlStore({
+      ...TEST_SERVER,
+      user,
+      password: "pw",
+      database: released,
+      retentionDays: 0,
+    });
+    try {
+      await store.open();
+      await expect(store.pruneOlderThan(30, Date.now() + 60 * DAY_MS)).rejects.toThrow(
+        /cannot drop partition p\d{8} of samples: the account lacks the DROP privilege/,
+      );
+    } finally {
+      await store.close();
+      await withServer((db) => db.raw(`DROP USER '${user}'@'%'`));
+    }
+  });
 });

@@ -34,6 +34,7 @@ const MAX_ROUNDS = 8;
 const ER_DROP_PARTITION_NON_EXISTENT = 1507;
 const ER_SAME_NAME_PARTITION = 1517;
 const ER_RANGE_NOT_INCREASING_ERROR = 1493;
+const ER_TABLEACCESS_DENIED_ERROR = 1142;
 
 export interface Partition {
   readonly name: string;
@@ -197,6 +198,12 @@ async function dropExpired(
       await db.raw(`ALTER TABLE ${table} DROP PARTITION ${partition.name}`).timeout(options.timeoutMs);
     } catch (error) {
       if (errnoOf(error) === ER_DROP_PARTITION_NON_EXISTENT) continue; // another collector dropped it
+      if (errnoOf(error) === ER_TABLEACCESS_DENIED_ERROR)
+        throw new Error(
+          `cannot drop partition ${partition.name} of ${table}: the account lacks the DROP privilege, ` +
+            "which retention by partition needs (GRANT DROP ON <database>.* TO <the collector's account>; see db/README.md)",
+          { cause: error },
+        );
       throw error;
     }
     options.log.info(
