@@ -6,10 +6,11 @@ import {
   testDatabaseName,
   withServer,
 } from "../../../test/support/mysql-server.js";
+import { createReleasedDatabase } from "../../../test/support/released-schema.js";
 import { readSeries } from "../../../test/support/series-read.js";
 import type { PollEvent, PollSample } from "../records.js";
 import { createKnex } from "./connection.js";
-import { MIGRATIONS, MIGRATIONS_TABLE, TABLES, type SqlMigration } from "./migrations.js";
+import { TABLES } from "./migrations.js";
 import { MysqlHistoryReader } from "./mysql-reader.js";
 import { MysqlStore } from "./mysql-store.js";
 import {
@@ -81,31 +82,6 @@ async function seriesOf(database: string) {
   }
 }
 
-/** The database as the current release (migrations 001-002) makes it. */
-async function createReleased(database: string): Promise<void> {
-  await withServer((db) =>
-    db.raw(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`),
-  );
-  const db = createKnex({ ...TEST_SERVER, database, poolMax: 1 });
-  const before = MIGRATIONS.filter((m) => m.name < "003");
-  const source = {
-    getMigrations: () => Promise.resolve(before),
-    getMigrationName: (m: SqlMigration) => m.name,
-    getMigration: (m: SqlMigration) =>
-      Promise.resolve({
-        up: async (k: typeof db) => {
-          for (const sql of m.up) await k.raw(sql);
-        },
-        down: () => Promise.resolve(),
-      }),
-  };
-  try {
-    await db.migrate.latest({ migrationSource: source, tableName: MIGRATIONS_TABLE });
-  } finally {
-    await db.destroy();
-  }
-}
-
 beforeAll(async () => {
   // the rows, written by the store into a scratch database, then copied into the released schema
   const writer = new MysqlStore({ ...TEST_SERVER, database: scratch, retentionDays: 0 });
@@ -113,7 +89,7 @@ beforeAll(async () => {
   await writer.writeSamples(samples);
   await writer.writeEvents(eventsOf(samples));
   await writer.close();
-  await createReleased(released);
+  await createReleasedDatabase(released);
   await withServer(async (db) => {
     for (const table of TABLES)
       await db.raw(`INSERT INTO \`${released}\`.${table} SELECT * FROM \`${scratch}\`.${table}`);
