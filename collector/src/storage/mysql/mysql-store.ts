@@ -21,10 +21,10 @@ import type { MysqlStoreOptions } from "./store-options.js";
 import type { WriteContext } from "./write-context.js";
 
 export type { MysqlStoreOptions } from "./store-options.js";
+export type { PruneResult } from "./prune.js";
 
 /** An ALTER on a partition waits for the transactions using the table (metadata lock). */
 const PARTITION_TIMEOUT_MS = 120_000;
-export type { PruneResult } from "./prune.js";
 
 /**
  * The `mysql` store: knex + mysql2. Rows are keyed by (ts, agent[, mount | seq | kind]) and
@@ -153,7 +153,8 @@ export class MysqlStore implements Store {
       days,
       now,
       batchRows: this.options.pruneBatch ?? 5000,
-      timeoutMs: this.options.partitionTimeoutMs ?? PARTITION_TIMEOUT_MS,
+      timeoutMs: this.queryTimeoutMs,
+      partitionTimeoutMs: this.options.partitionTimeoutMs ?? PARTITION_TIMEOUT_MS,
       log: { info: (message) => this.options.onInfo?.(message) },
     });
   }

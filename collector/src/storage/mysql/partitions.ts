@@ -157,7 +157,8 @@ async function createAhead(
     const partitions = await partitionsOf(db, table);
     const last = partitions.findLast((p) => p.bound !== null)?.bound ?? null;
     if (last !== null && last >= wanted) return created;
-    // after a long stop, days long past get one partition for all of them (pmax held them)
+    // after a stop the days missed are made too (pmax holds their rows, the split moves them);
+    // beyond MAX_HISTORY_PARTITIONS days, the first new partition takes the oldest of them
     const first = last ?? startOfDay(options.now);
     const bounds = dayBounds(first, wanted - DAY_MS, MAX_HISTORY_PARTITIONS);
     const names = bounds.map(partitionName);

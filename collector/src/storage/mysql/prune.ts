@@ -21,10 +21,24 @@ const MAX_PRUNE_ITERATIONS = 2000;
  */
 export async function pruneOlderThan(
   db: Knex,
-  options: { days: number; now: number; batchRows: number; timeoutMs: number; log: PartitionLog },
+  options: {
+    days: number;
+    now: number;
+    batchRows: number;
+    /** Per DELETE statement. */
+    timeoutMs: number;
+    /** Per partition statement, which waits for the transactions using its table. */
+    partitionTimeoutMs: number;
+    log: PartitionLog;
+  },
 ): Promise<PruneResult> {
   const { days, now, timeoutMs } = options;
-  const partitions = await maintainPartitions(db, { retentionDays: days, now, timeoutMs, log: options.log });
+  const partitions = await maintainPartitions(db, {
+    retentionDays: days,
+    now,
+    timeoutMs: options.partitionTimeoutMs,
+    log: options.log,
+  });
   const result: PruneResult = { ...partitions, alerts: 0 };
   if (!(days > 0)) return result;
   const cutoff = toDbTime(now - days * DAY_MS);
