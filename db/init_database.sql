@@ -9,7 +9,8 @@
 -- Time-series tables: one row per agent per poll (samples), per disk (disk_samples), per
 -- security finding (security_findings), per failed poll or state change (poll_events). Every
 -- write appends (ts, agent) rows; the primary key makes a replayed batch add nothing. All times
--- are UTC, DATETIME(3).
+-- are UTC, DATETIME(3). These four tables are partitioned by UTC day on ts; the collector makes
+-- the days ahead and drops those past retention_days (db/README.md, Retention).
 
 CREATE DATABASE IF NOT EXISTS hostwatch CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
 USE hostwatch;
@@ -151,3 +152,39 @@ CREATE TABLE IF NOT EXISTS alerts (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin ROW_FORMAT=DYNAMIC;
 
 UPDATE samples SET security_issue_count = NULL WHERE security_status = 'unavailable';
+
+SET @hostwatch_partition = (SELECT IF(COUNT(*) = 0, 'ALTER TABLE samples PARTITION BY RANGE COLUMNS(ts) (PARTITION pmax VALUES LESS THAN (MAXVALUE))', 'DO 0') FROM information_schema.PARTITIONS
+  WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'samples' AND PARTITION_NAME IS NOT NULL);
+
+PREPARE hostwatch_partition FROM @hostwatch_partition;
+
+EXECUTE hostwatch_partition;
+
+DEALLOCATE PREPARE hostwatch_partition;
+
+SET @hostwatch_partition = (SELECT IF(COUNT(*) = 0, 'ALTER TABLE disk_samples PARTITION BY RANGE COLUMNS(ts) (PARTITION pmax VALUES LESS THAN (MAXVALUE))', 'DO 0') FROM information_schema.PARTITIONS
+  WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'disk_samples' AND PARTITION_NAME IS NOT NULL);
+
+PREPARE hostwatch_partition FROM @hostwatch_partition;
+
+EXECUTE hostwatch_partition;
+
+DEALLOCATE PREPARE hostwatch_partition;
+
+SET @hostwatch_partition = (SELECT IF(COUNT(*) = 0, 'ALTER TABLE security_findings PARTITION BY RANGE COLUMNS(ts) (PARTITION pmax VALUES LESS THAN (MAXVALUE))', 'DO 0') FROM information_schema.PARTITIONS
+  WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'security_findings' AND PARTITION_NAME IS NOT NULL);
+
+PREPARE hostwatch_partition FROM @hostwatch_partition;
+
+EXECUTE hostwatch_partition;
+
+DEALLOCATE PREPARE hostwatch_partition;
+
+SET @hostwatch_partition = (SELECT IF(COUNT(*) = 0, 'ALTER TABLE poll_events PARTITION BY RANGE COLUMNS(ts) (PARTITION pmax VALUES LESS THAN (MAXVALUE))', 'DO 0') FROM information_schema.PARTITIONS
+  WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'poll_events' AND PARTITION_NAME IS NOT NULL);
+
+PREPARE hostwatch_partition FROM @hostwatch_partition;
+
+EXECUTE hostwatch_partition;
+
+DEALLOCATE PREPARE hostwatch_partition;

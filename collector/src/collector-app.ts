@@ -158,7 +158,8 @@ export async function createCollector(
         config.health_interval * 1000,
       );
       healthTimer.unref();
-      if (store.kind === "mysql" && config.storage.retention_days > 0) {
+      // hourly even when retention keeps everything: it also makes the day partitions ahead
+      if (store.kind === "mysql") {
         const mysql = store as MysqlStore;
         retentionTimer = setInterval(() => {
           mysql.pruneOlderThan(config.storage.retention_days).catch((error: unknown) => {

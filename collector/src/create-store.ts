@@ -15,6 +15,7 @@ export async function createStore(config: CollectorConfig, logger: Logger): Prom
       database: storage.mysql_database,
       retentionDays: storage.retention_days,
       onWarning: (message) => logger.warn(message),
+      onInfo: (message) => logger.info(message),
     });
   }
   return new FileStore({

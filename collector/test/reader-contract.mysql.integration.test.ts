@@ -1,5 +1,5 @@
 import { MysqlHistoryReader, MysqlStore } from "../src/storage/mysql/index.js";
-import { describeReaderContract } from "./reader-contract.js";
+import { MIDNIGHT, describeReaderContract } from "./reader-contract.js";
 import { dropDatabase, testConnection, testDatabaseName } from "./support/mysql-server.js";
 
 const DAY_MS = 86_400_000;
@@ -15,16 +15,17 @@ for (const storeSnapshotJson of [false, true])
         retentionDays: 0,
         createDatabase: true,
         storeSnapshotJson,
+        // opened as on the day before the fixture: its days get their own partitions
+        clock: () => MIDNIGHT - 2 * DAY_MS,
       });
       return {
         store,
         // small pages: the fixture spans several pages of every query
         reader: () => new MysqlHistoryReader({ ...connection, pageSize: 7, seriesPageSize: 50 }),
-        /** Retention as the collector runs it, with "now" a day after the fixture's middle. */
+        /** Retention as the collector runs it, with "now" a day after the fixture's midnight: the day before it is dropped. */
         forgetOldest: async () => {
-          const middle = Date.parse("2026-11-22T06:00:00.000Z") + 75 * 10_000;
-          await store.pruneOlderThan(1, middle + DAY_MS);
-          return middle;
+          await store.pruneOlderThan(1, MIDNIGHT + DAY_MS);
+          return MIDNIGHT;
         },
         dispose: () => dropDatabase(database),
       };

@@ -29,6 +29,8 @@ export interface ContractStore {
 
 const T0 = Date.parse("2026-11-22T06:00:00.000Z");
 const STEP_MS = 10_000;
+/** The midnight after T0: retention's fixture spans it. */
+export const MIDNIGHT = Date.parse("2026-11-23T00:00:00.000Z");
 const AGENTS = ["db-01", "web-01", "web-02"];
 const ALL: TimeRange = { from: 0, to: Date.UTC(9000, 0, 1) };
 
@@ -192,10 +194,12 @@ export function describeReaderContract(name: string, backend: ContractBackend): 
     });
 
     it("reads what retention left after it removed the oldest data", async () => {
-      const samples = cycles(0, 150);
+      // across a midnight (UTC), so that a store dropping whole days has one to drop
+      const first = (MIDNIGHT - T0) / STEP_MS - 75;
+      const samples = cycles(first, 150);
       for (let i = 0; i < 150; i += 10) await write(samples.slice(i * 3, (i + 10) * 3));
       const kept = await opened.forgetOldest();
-      expect(kept).toBeGreaterThan(T0);
+      expect(kept).toBeGreaterThan(T0 + first * STEP_MS);
       const rest = samples.filter((s) => Date.parse(s.ts) >= kept);
       expect(rest.length).toBeGreaterThan(0);
       expect(rest.length).toBeLessThan(samples.length);

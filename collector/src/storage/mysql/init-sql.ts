@@ -11,7 +11,8 @@ const HEADER = `-- hostwatch MySQL / MariaDB schema: \`mysql -u root -p < db/ini
 -- Time-series tables: one row per agent per poll (samples), per disk (disk_samples), per
 -- security finding (security_findings), per failed poll or state change (poll_events). Every
 -- write appends (ts, agent) rows; the primary key makes a replayed batch add nothing. All times
--- are UTC, DATETIME(3).`;
+-- are UTC, DATETIME(3). These four tables are partitioned by UTC day on ts; the collector makes
+-- the days ahead and drops those past retention_days (db/README.md, Retention).`;
 
 /** db/init_database.sql: the database, then every migration's statements, in order. */
 export function renderInitSql(): string {

@@ -1,5 +1,6 @@
 import type { Knex } from "knex";
 import { SAMPLE_SCALARS } from "../columns.js";
+import { PARTITIONED_TABLES, listPartitions, partitionBySql } from "./partitions.js";
 import { FAMILIES } from "./rows.js";
 
 /**
@@ -17,8 +18,8 @@ import { FAMILIES } from "./rows.js";
  *
  * Every table that grows with time is an append of (agent, ts) rows. Its primary key is
  * (ts, agent_id[, mount | seq | kind]): unique per agent and poll, so a replayed batch adds
- * nothing, and ordered by time, so new rows go to the end of the clustered index and retention
- * deletes from its start. A secondary index (agent_id, ts) serves the per-agent queries
+ * nothing, and ordered by time, so new rows go to the end of the clustered index (and the
+ * tables can be partitioned by day on ts, migration 003: retention drops whole days). A secondary index (agent_id, ts) serves the per-agent queries
  * (Grafana, visualize). Measured on a 2-core machine with 10,000 agents, the time-first key
  * writes 1.3-1.8x faster than (agent_id, ts, ...) as primary key, whose inserts land on one
  * page per agent and, once those pages outgrow the buffer pool, slow down with the table's size.
@@ -26,8 +27,14 @@ import { FAMILIES } from "./rows.js";
  */
 export interface SqlMigration {
   readonly name: string;
+  /** What db/init_database.sql runs (and knex too, unless `apply` is given). */
   readonly up: readonly string[];
   readonly down: readonly string[];
+  /**
+   * What knex runs instead of `up`, when the statements depend on the data (the day partitions
+   * of an existing history). It must end in the schema `up` makes.
+   */
+  readonly apply?: (db: Knex) => Promise<void>;
 }
 
 const TABLE_OPTIONS = "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin ROW_FORMAT=DYNAMIC";
@@ -156,8 +163,59 @@ const UNKNOWN_ISSUE_COUNTS: SqlMigration = {
   down: [],
 };
 
+/**
+ * The raw tables partitioned by UTC day on ts (partitions.ts keeps them: days ahead, retention
+ * by DROP PARTITION). RANGE COLUMNS(ts) takes the DATETIME(3) column as it is (RANGE needs an
+ * integer expression such as TO_DAYS(ts)), and a range condition on ts prunes to the partitions
+ * it spans. Every unique key of these tables starts with ts, as partitioning requires, and none
+ * has foreign keys, which partitioned InnoDB tables cannot have.
+ *
+ * db/init_database.sql makes an empty table's single pmax partition, guarded by
+ * information_schema so that running the file again never repartitions a populated table (that
+ * would copy it and merge its days into pmax); the collector then splits the days off the empty
+ * pmax. On an existing database, knex runs `apply`: one ALTER per table with a partition per day
+ * of its history, from its oldest row to its newest (the maintenance then makes the days ahead).
+ * That ALTER copies the table once (the collector's start waits for it; db/README.md gives the
+ * time it takes). An empty table gets pmax alone, as from the file.
+ */
+function partitionOnce(table: string): string[] {
+  const alter = `ALTER TABLE ${table} PARTITION BY RANGE COLUMNS(ts) (PARTITION pmax VALUES LESS THAN (MAXVALUE))`;
+  return [
+    `SET @hostwatch_partition = (SELECT IF(COUNT(*) = 0, '${alter}', 'DO 0') FROM information_schema.PARTITIONS
+  WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}' AND PARTITION_NAME IS NOT NULL)`,
+    "PREPARE hostwatch_partition FROM @hostwatch_partition",
+    "EXECUTE hostwatch_partition",
+    "DEALLOCATE PREPARE hostwatch_partition",
+  ];
+}
+
+const DAY_PARTITIONS: SqlMigration = {
+  name: "003_day_partitions",
+  up: PARTITIONED_TABLES.flatMap(partitionOnce),
+  down: PARTITIONED_TABLES.map((table) => `ALTER TABLE ${table} REMOVE PARTITIONING`),
+  apply: async (db) => {
+    for (const table of PARTITIONED_TABLES) {
+      if ((await listPartitions(db, table)).length > 0) continue; // made by db/init_database.sql
+      const [rows] = (await db.raw(
+        `SELECT MIN(ts) AS oldest, MAX(ts) AS newest FROM ${table}`,
+      )) as unknown as [Array<{ oldest: string | null; newest: string | null }>];
+      // 'YYYY-MM-DD hh:mm:ss.fff', UTC (dateStrings)
+      const ms = (value: string | null | undefined): number | null =>
+        value == null ? null : Date.parse(`${value.replace(" ", "T")}Z`);
+      const oldest = ms(rows[0]?.oldest);
+      const newest = ms(rows[0]?.newest);
+      // rows past today (a clock gone wrong) stay in pmax rather than making days for them
+      const range =
+        oldest === null || newest === null
+          ? null
+          : { oldest, newest: Math.max(oldest, Math.min(newest, Date.now())) };
+      await db.raw(partitionBySql(table, range));
+    }
+  },
+};
+
 /** Oldest first; knex runs the ones not yet recorded in knex_migrations. */
-export const MIGRATIONS: readonly SqlMigration[] = [INITIAL_SCHEMA, UNKNOWN_ISSUE_COUNTS];
+export const MIGRATIONS: readonly SqlMigration[] = [INITIAL_SCHEMA, UNKNOWN_ISSUE_COUNTS, DAY_PARTITIONS];
 
 /** The tables the migrations create (knex's own bookkeeping tables excluded). */
 export const TABLES = [
@@ -181,7 +239,7 @@ export const migrationSource: Knex.MigrationSource<SqlMigration> = {
   getMigrationName: (migration) => migration.name,
   getMigration: (migration) =>
     Promise.resolve({
-      up: (db: Knex) => runAll(db, migration.up),
+      up: (db: Knex) => (migration.apply === undefined ? runAll(db, migration.up) : migration.apply(db)),
       down: (db: Knex) => runAll(db, migration.down),
     }),
 };

@@ -23,6 +23,9 @@ import type { WriteContext } from "./write-context.js";
 export type { MysqlStoreOptions } from "./store-options.js";
 export type { PruneResult } from "./prune.js";
 
+/** An ALTER on a partition waits for the transactions using the table (metadata lock). */
+const PARTITION_TIMEOUT_MS = 120_000;
+
 /**
  * The `mysql` store: knex + mysql2. Rows are keyed by (ts, agent[, mount | seq | kind]) and
  * added with IGNORE, so a replayed batch adds nothing; any error rejects, and the caller's
@@ -106,12 +109,11 @@ export class MysqlStore implements Store {
     const { db, bulkMode } = await openDatabase(this.options);
     this.samples.bulkMode = bulkMode;
     this.db = db;
-    if (this.options.retentionDays > 0) {
-      try {
-        await this.pruneOlderThan(this.options.retentionDays);
-      } catch (error) {
-        this.options.onWarning?.(`MySQL retention failed: ${errorText(error)}`);
-      }
+    // the days ahead are made even when retention keeps everything
+    try {
+      await this.pruneOlderThan(this.options.retentionDays, this.options.clock?.() ?? Date.now());
+    } catch (error) {
+      this.options.onWarning?.(`MySQL retention failed: ${errorText(error)}`);
     }
   }
 
@@ -142,17 +144,19 @@ export class MysqlStore implements Store {
   }
 
   /**
-   * Deletes rows older than `days` days from the time-series tables (and alert episodes resolved
-   * that long ago), in statements of `pruneBatch` rows; see prune.ts.
+   * Makes the raw tables' day partitions ahead of `now` and drops those wholly older than
+   * `days` days (0 keeps everything), and deletes alert episodes resolved that long ago; see
+   * prune.ts. Every partition statement is logged through onInfo.
    */
   pruneOlderThan(days: number, now = Date.now()): Promise<PruneResult> {
-    return pruneOlderThan(
-      this.requireOpen(),
+    return pruneOlderThan(this.requireOpen(), {
       days,
       now,
-      this.options.pruneBatch ?? 5000,
-      this.queryTimeoutMs,
-    );
+      batchRows: this.options.pruneBatch ?? 5000,
+      timeoutMs: this.queryTimeoutMs,
+      partitionTimeoutMs: this.options.partitionTimeoutMs ?? PARTITION_TIMEOUT_MS,
+      log: { info: (message) => this.options.onInfo?.(message) },
+    });
   }
 
   private requireOpen(): Knex {

@@ -2,7 +2,7 @@ import type { MysqlConnectionOptions } from "./connection.js";
 import type { BulkMode } from "./statements.js";
 
 export interface MysqlStoreOptions extends MysqlConnectionOptions {
-  /** Rows older than this many days are deleted by pruneOlderThan (at open, then hourly by the caller); 0 keeps everything. */
+  /** Day partitions wholly older than this many days are dropped by pruneOlderThan (at open, then hourly by the caller); 0 keeps everything. */
   retentionDays: number;
   /**
    * Keep the whole snapshot as JSON in samples.snapshot (per-core usage, sensors, interfaces,
@@ -36,8 +36,14 @@ export interface MysqlStoreOptions extends MysqlConnectionOptions {
    * rewrite, or its metadata or state changes. The samples table always has the exact times.
    */
   agentTouchIntervalMs?: number;
-  /** Rows deleted per retention statement (default 5000). */
+  /** Resolved alert episodes deleted per retention statement (default 5000). */
   pruneBatch?: number;
+  /** Time allowed for one partition statement (default 120000 ms). */
+  partitionTimeoutMs?: number;
+  /** "Now" for the partition maintenance at open (default Date.now): tests and benches set the day the history starts. */
+  clock?: () => number;
+  /** The partitions made and dropped, one line per statement. */
+  onInfo?: (message: string) => void;
   /** Records that cannot be stored at all (invalid time or agent name), a fallback to INSERT, retention failures at open. */
   onWarning?: (message: string) => void;
 }
