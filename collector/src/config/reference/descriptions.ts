@@ -206,7 +206,8 @@ export const COLLECTOR_KEY_DOCS: KeyDocs = {
     meaning: "database (letters, digits and `_`); its tables are created at start",
   },
   "storage.retention_days": {
-    meaning: "MySQL rows older than this many days are deleted, hourly in small batches; `0` keeps all",
+    meaning:
+      "MySQL: day partitions of samples, disks, findings and poll events wholly older than this many days are dropped, at start and hourly (alerts older than it are deleted); `0` keeps all",
   },
   "storage.spool_dir": {
     meaning: "where batches wait while the store is unavailable; relative to `state_dir`",
