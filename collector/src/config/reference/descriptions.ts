@@ -207,7 +207,7 @@ export const COLLECTOR_KEY_DOCS: KeyDocs = {
   },
   "storage.retention_days": {
     meaning:
-      "MySQL: day partitions of samples, disks, findings and poll events wholly older than this many days are dropped, at start and hourly (alerts older than it are deleted); `0` keeps all",
+      "MySQL: day partitions of samples, disks, findings and poll events wholly older than this many days are dropped, at start and hourly (alert episodes resolved before it are deleted); `0` keeps all",
   },
   "storage.spool_dir": {
     meaning: "where batches wait while the store is unavailable; relative to `state_dir`",
