@@ -5,7 +5,7 @@ import { startAgent } from "./agent-app.js";
 import { catchHangups, exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
 import { ConfigError } from "../../common/src/config/config-error.js";
 import { EXIT_CONFIG, failWithProblems } from "../../common/src/config/cli-flags.js";
-import { describeLooked, findConfig } from "../../common/src/config/find-config.js";
+import { describeLooked, exampleConfig, findConfig } from "../../common/src/config/find-config.js";
 import { setProcessTitle } from "../../common/src/config/process-title.js";
 import { loadAgentConfig, type AgentConfig } from "./config/load-config.js";
 import { createLogger } from "../../common/src/logging.js";
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   }
   const loaded =
     found.file === undefined
-      ? `no config file (${describeLooked(found.looked)}): running on the defaults (config/agent.example.json lists them)`
+      ? `no config file (${describeLooked(found.looked)}): running on the defaults (${exampleConfig("agent")} lists them)`
       : `loaded config ${found.file}${found.via === "default" ? "" : ` (from ${found.via})`}`;
   if (argv.checkConfig) {
     for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);

@@ -4,7 +4,7 @@ import { hideBin } from "yargs/helpers";
 import { catchHangups, exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
 import { ConfigError } from "../../common/src/config/config-error.js";
 import { EXIT_CONFIG, failWithProblems } from "../../common/src/config/cli-flags.js";
-import { describeLooked, findConfig } from "../../common/src/config/find-config.js";
+import { describeLooked, exampleConfig, findConfig } from "../../common/src/config/find-config.js";
 import { setProcessTitle } from "../../common/src/config/process-title.js";
 import { closeLogger, createLogger } from "../../common/src/logging.js";
 import { createNotifiers } from "./alerts/create-notifiers.js";
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   if (found.file === undefined) {
     process.stderr.write(
       `hostwatch-collector: no config file (${describeLooked(found.looked)}); ` +
-        "copy config/collector.example.json to one of these and list your agents, or pass --config FILE\n",
+        `copy ${exampleConfig("collector")} to one of these and list your agents, or pass --config FILE\n`,
     );
     process.exit(EXIT_CONFIG);
   }

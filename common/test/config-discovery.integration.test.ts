@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callAgent } from "../../agent/test/xmlrpc-call.js";
-import { programMain, runProgram, startProgram, type RunningProgram } from "./run-program.js";
+import { programMain, REPO_ROOT, runProgram, startProgram, type RunningProgram } from "./run-program.js";
 
 let work: string;
 beforeAll(() => {
@@ -70,7 +70,7 @@ describe("the collector's config discovery", () => {
       path.join(root, "etc/monitor/collector_config.json"),
     ])
       expect(run.stderr).toContain(place);
-    expect(run.stderr).toContain("copy config/collector.example.json");
+    expect(run.stderr).toContain(`copy ${path.join(REPO_ROOT, "config/collector.example.json")} `);
   });
 
   it.each([
@@ -121,7 +121,8 @@ describe("the agent's config discovery", () => {
       expect(await callAgent(Number(port), "ping")).toBe("pong");
       expect(agent.output()).toContain(
         `no config file (looked in ${path.join(cwd, "config/agent.json")}, ${path.join(root, "etc/hostwatch/agent.json")}, ` +
-          `${path.join(cwd, "config/agent_config.json")}, ${path.join(root, "etc/monitor/agent_config.json")}): running on the defaults`,
+          `${path.join(cwd, "config/agent_config.json")}, ${path.join(root, "etc/monitor/agent_config.json")}): running on the defaults ` +
+          `(${path.join(REPO_ROOT, "config/agent.example.json")} lists them)`,
       );
     } finally {
       expect(await agent.stop()).toBe(0);
@@ -164,6 +165,9 @@ describe("the visualizer's config discovery", () => {
       `/config/collector.json, ${path.join(root, "etc/hostwatch/collector.json")}`,
     );
     expect(run.stderr).toContain(path.join(root, "etc/monitor/collector_config.json"));
+    expect(run.stderr).toContain(
+      `copy ${path.join(REPO_ROOT, "config/collector.example.json")} to one of these`,
+    );
     expect(run.stderr).toContain(
       "pass --storage file to read the collector's default file store here, /var/data",
     );

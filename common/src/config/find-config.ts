@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The programs with a config file of their own; the visualizer reads the collector's. */
 export type ConfigProgram = "agent" | "collector";
@@ -62,4 +63,19 @@ export function findConfig(program: ConfigProgram, options: FindConfigOptions = 
 /** `looked in ./config/collector.json, /etc/hostwatch/collector.json, ...` for messages. */
 export function describeLooked(looked: ReadonlyArray<ConfigPlace>): string {
   return `looked in ${looked.map((place) => place.file).join(", ")}`;
+}
+
+/**
+ * The example config shipped with hostwatch (config/<program>.example.json of the installed
+ * package, e.g. /opt/hostwatch/config/collector.example.json), found upwards from this file so
+ * that a message names it wherever the program runs from; its relative name when not found.
+ */
+export function exampleConfig(program: ConfigProgram): string {
+  const relative = path.join("config", `${program}.example.json`);
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(path.join(dir, relative))) return path.join(dir, relative);
+    dir = path.dirname(dir);
+  }
+  return relative;
 }

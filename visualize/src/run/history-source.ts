@@ -1,6 +1,6 @@
 import path from "node:path";
 import { ConfigError } from "../../../common/src/config/config-error.js";
-import { describeLooked, type FoundConfig } from "../../../common/src/config/find-config.js";
+import { describeLooked, exampleConfig, type FoundConfig } from "../../../common/src/config/find-config.js";
 import {
   loadCollectorConfig,
   parseCollectorConfig,
@@ -34,7 +34,7 @@ export function historySource(found: FoundConfig, storage: "file" | "mysql" | un
     const defaultStore = path.resolve("var/data");
     throw new ConfigError(
       `no collector config (${describeLooked(found.looked)}); pass --config FILE, or copy ` +
-        "config/collector.example.json to one of these" +
+        `${exampleConfig("collector")} to one of these` +
         (storage === "mysql"
           ? " (--storage mysql needs the config for the database)"
           : `, or pass --storage file to read the collector's default file store here, ${defaultStore}`),
