@@ -2,6 +2,8 @@ import type { Column } from "../columns.js";
 import type { PollSample } from "../records.js";
 import { Aggregates, ROLLUP_COLUMNS } from "./aggregates.js";
 import { rollupSampleOf, type RollupSample } from "./rollup-sample.js";
+import { AgentRollups } from "./agent-rollups.js";
+import { resumedRollups, resumeReads, type ResumeReads, type StoredBucket } from "./rollup-resume.js";
 import { ROLLUP_TIERS, bucketStart, type RollupTierName } from "./tiers.js";
 
 /** A rollup bucket to store: new, or a correction of one emitted before. */
@@ -33,20 +35,6 @@ export interface RollupAccumulatorOptions {
   graceMs?: number;
   /** How far behind its agent's newest sample a late one is still rolled up here (default 15 min, at least graceMs). */
   lateWindowMs?: number;
-}
-
-/** Per agent: each tier's open bucket, and what is kept to take late samples exactly. */
-interface AgentRollups {
-  /** The newest sample's time, -Infinity before the first. */
-  newest: number;
-  /** Samples before it are stale (rule 5); only buckets ending after it are kept. */
-  horizon: number;
-  /** Per tier (ROLLUP_TIERS order): the bucket holding `newest`, until it closes. */
-  readonly open: Array<{ start: number; aggregates: Aggregates } | undefined>;
-  /** Per tier: the emitted buckets ending after `horizon`, by start. */
-  readonly emitted: Array<Map<number, Aggregates>>;
-  /** The times counted in each 5m bucket ending after `horizon`, by the bucket's start (rule 4). */
-  readonly times: Map<number, Set<number>>;
 }
 
 /**
@@ -130,65 +118,18 @@ export class RollupAccumulator {
     return this.add(rows);
   }
 
-  /**
-   * What resume() needs read back from the store for an agent whose newest stored sample is at
-   * `newest`: its raw samples from `raw` on, and each tier's stored buckets starting at or
-   * after `buckets[tier]` (those of the late window, and the finer buckets of the open ones).
-   */
-  resumeFrom(newest: number): { raw: number; buckets: Record<RollupTierName, number> } {
-    const windowStart = newest - this.lateWindowMs;
-    const buckets = {} as Record<RollupTierName, number>;
-    for (const [i, tier] of ROLLUP_TIERS.entries()) {
-      const parent = ROLLUP_TIERS[i + 1];
-      const inWindow = bucketStart(tier, windowStart);
-      buckets[tier.name] = parent === undefined ? inWindow : Math.min(inWindow, bucketStart(parent, newest));
-    }
-    return { raw: Math.min(windowStart, bucketStart(ROLLUP_TIERS[0]!, newest)), buckets };
+  /** What resume() needs read back from the store for an agent whose newest stored sample is at `newest`. */
+  resumeFrom(newest: number): ResumeReads {
+    return resumeReads(newest, this.lateWindowMs);
   }
 
   /**
    * Rule 6, after a restart: takes an agent up where the store left it, before its first
    * sample, from what resumeFrom says to read (the store's raw rows and the buckets stored).
    */
-  resume(
-    agent: string,
-    samples: Iterable<RollupSample>,
-    buckets: Iterable<{ tier: RollupTierName; start: number; aggregates: Aggregates }>,
-  ): void {
+  resume(agent: string, samples: Iterable<RollupSample>, buckets: Iterable<StoredBucket>): void {
     if (this.agents.has(agent)) throw new Error(`rollups of ${agent} are running: resume comes first`);
-    const state = this.stateOf(agent);
-    const stored = [...samples];
-    for (const { t } of stored) {
-      const start = bucketStart(ROLLUP_TIERS[0]!, t);
-      let times = state.times.get(start);
-      if (times === undefined) state.times.set(start, (times = new Set()));
-      times.add(t);
-      if (t > state.newest) state.newest = t;
-    }
-    for (const bucket of buckets)
-      state.emitted[ROLLUP_TIERS.findIndex((tier) => tier.name === bucket.tier)]?.set(
-        bucket.start,
-        bucket.aggregates,
-      );
-    if (state.newest === Number.NEGATIVE_INFINITY) return;
-    for (const [i, tier] of ROLLUP_TIERS.entries()) {
-      const start = bucketStart(tier, state.newest);
-      if (state.emitted[i]!.has(start)) continue;
-      const aggregates = new Aggregates(this.columns);
-      if (i === 0) {
-        const counted = new Set<number>();
-        for (const sample of stored)
-          if (bucketStart(tier, sample.t) === start && !counted.has(sample.t)) {
-            counted.add(sample.t);
-            aggregates.addSample(sample.t, sample.values);
-          }
-      } else {
-        for (const [childStart, child] of state.emitted[i - 1]!)
-          if (bucketStart(tier, childStart) === start) aggregates.merge(child);
-      }
-      state.open[i] = { start, aggregates };
-    }
-    this.forget(state, state.newest - this.lateWindowMs);
+    this.agents.set(agent, resumedRollups(this.columns, samples, buckets, this.lateWindowMs));
   }
 
   /** Rule 2: closes the buckets whose end + graceMs has passed at `now` (epoch ms). */
@@ -211,17 +152,13 @@ export class RollupAccumulator {
       out.stale.push(sample);
       return;
     }
-    const fiveMinutes = bucketStart(ROLLUP_TIERS[0]!, t);
-    let times = state.times.get(fiveMinutes);
-    if (times?.has(t)) {
+    if (!state.count(t)) {
       out.duplicates++;
       return;
     }
-    if (times === undefined) state.times.set(fiveMinutes, (times = new Set()));
-    times.add(t);
     if (t > state.newest) this.advance(sample.agent, state, t, out);
     const open = state.open[0];
-    if (open?.start === fiveMinutes) {
+    if (open?.start === bucketStart(ROLLUP_TIERS[0]!, t)) {
       open.aggregates.addSample(t, sample.values);
       return;
     }
@@ -237,7 +174,7 @@ export class RollupAccumulator {
       if (open !== undefined && open.start !== bucketStart(tier, t)) this.close(agent, state, i, out);
     }
     state.newest = t;
-    this.forget(state, t - this.lateWindowMs);
+    state.forget(t - this.lateWindowMs);
     for (const [i, tier] of ROLLUP_TIERS.entries()) {
       const start = bucketStart(tier, t);
       // a bucket closed by a flush and emitted gets the agent's return as corrections (rule 3)
@@ -286,27 +223,10 @@ export class RollupAccumulator {
     }
   }
 
-  /** Rule 5: moves the horizon up to `horizon` and drops what ends before it. */
-  private forget(state: AgentRollups, horizon: number): void {
-    if (horizon <= state.horizon) return;
-    state.horizon = horizon;
-    for (const [i, tier] of ROLLUP_TIERS.entries())
-      for (const start of state.emitted[i]!.keys())
-        if (start + tier.widthMs <= horizon) state.emitted[i]!.delete(start);
-    const width = ROLLUP_TIERS[0]!.widthMs;
-    for (const start of state.times.keys()) if (start + width <= horizon) state.times.delete(start);
-  }
-
   private stateOf(agent: string): AgentRollups {
     let state = this.agents.get(agent);
     if (state === undefined) {
-      state = {
-        newest: Number.NEGATIVE_INFINITY,
-        horizon: Number.NEGATIVE_INFINITY,
-        open: ROLLUP_TIERS.map(() => undefined),
-        emitted: ROLLUP_TIERS.map(() => new Map<number, Aggregates>()),
-        times: new Map(),
-      };
+      state = new AgentRollups();
       this.agents.set(agent, state);
     }
     return state;
