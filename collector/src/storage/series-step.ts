@@ -1,4 +1,5 @@
-import { SERIES_COLUMNS, type Aggregate, type Column } from "./columns.js";
+import { SERIES_COLUMNS, type Column } from "./columns.js";
+import { Aggregates } from "./tiers/aggregates.js";
 import { SeriesBatcher, missingValues, type SeriesBatch } from "./series.js";
 
 /**
@@ -35,12 +36,11 @@ export async function* stepped(
   yield* out.take();
 }
 
-/** One agent's samples in one step, aggregated as they come. */
+/** One agent's samples in one step, aggregated as they come (the tiers' Aggregates). */
 class Bucket {
-  private readonly sums: number[];
-  private readonly counts: number[];
-  private readonly highs: number[];
-  private readonly lasts: number[];
+  private readonly aggregates: Aggregates;
+  /** One sample's values in `columns` order, reused from sample to sample. */
+  private readonly row: Float64Array;
   private readonly disks = new Map<string, number>();
 
   constructor(
@@ -48,21 +48,14 @@ class Bucket {
     readonly start: number,
     private readonly columns: readonly Column[],
   ) {
-    this.sums = columns.map(() => 0);
-    this.counts = columns.map(() => 0);
-    this.highs = columns.map(() => Number.NEGATIVE_INFINITY);
-    this.lasts = columns.map(() => Number.NaN);
+    this.aggregates = new Aggregates(columns);
+    this.row = new Float64Array(columns.length);
   }
 
   add(batch: SeriesBatch, i: number): void {
-    for (const [c, column] of this.columns.entries()) {
-      const value = batch.values[column.name]?.[i] ?? Number.NaN;
-      if (Number.isNaN(value)) continue;
-      this.sums[c]! += value;
-      this.counts[c]!++;
-      if (value > this.highs[c]!) this.highs[c] = value;
-      this.lasts[c] = value;
-    }
+    for (const [c, column] of this.columns.entries())
+      this.row[c] = batch.values[column.name]?.[i] ?? Number.NaN;
+    this.aggregates.addSample(batch.t[i]!, this.row);
     for (const [mount, usage] of batch.disks) {
       const value = usage[i]!;
       if (Number.isNaN(value)) continue;
@@ -74,7 +67,7 @@ class Bucket {
   addTo(out: SeriesBatcher): void {
     const values = missingValues();
     for (const [c, column] of this.columns.entries())
-      values[SERIES_COLUMNS.indexOf(column)] = this.value(column.aggregate, c);
+      values[SERIES_COLUMNS.indexOf(column)] = this.aggregates.value(c);
     out.add({
       agent: this.agent,
       time: this.start,
@@ -82,19 +75,5 @@ class Bucket {
       mounts: [...this.disks.keys()],
       percents: [...this.disks.values()],
     });
-  }
-
-  private value(aggregate: Aggregate, c: number): number {
-    if (this.counts[c] === 0) return Number.NaN;
-    switch (aggregate) {
-      case "avg":
-        return this.sums[c]! / this.counts[c]!;
-      case "max":
-        return this.highs[c]!;
-      case "last":
-        return this.lasts[c]!;
-      case "sum":
-        return this.sums[c]!;
-    }
   }
 }
