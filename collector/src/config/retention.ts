@@ -1,3 +1,4 @@
+import { TIER_NAMES, type TierName } from "../storage/index.js";
 import { parseDuration } from "./units.js";
 
 /**
@@ -15,8 +16,9 @@ import { parseDuration } from "./units.js";
  * - A tier given shorter than a finer one is a problem named with both keys: the coarser
  *   tiers are what is left of the history once the finer ones are dropped.
  */
-export const RETENTION_TIERS = ["raw", "5m", "1h", "1d"] as const;
-export type RetentionTier = (typeof RETENTION_TIERS)[number];
+/** The tiers of the history (storage/tiers), finest first. */
+export const RETENTION_TIERS = TIER_NAMES;
+export type RetentionTier = TierName;
 
 /** Seconds each tier is kept; Infinity: forever. */
 export type Retention = Readonly<Record<RetentionTier, number>>;
@@ -32,12 +34,6 @@ export const DEFAULT_RETENTION: Readonly<Record<RetentionTier, string>> = {
   "1h": "1y",
   "1d": "5y",
 };
-
-/**
- * What the MySQL pruning keeps when retention_days is left out: its default before the tiers.
- * The pruning still runs on retention_days; it moves to `retention.raw` with the tiered tables.
- */
-export const DEFAULT_RETENTION_DAYS = 30;
 
 const DAY = 86_400;
 const YEAR = 365 * DAY;

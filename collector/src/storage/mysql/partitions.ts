@@ -24,7 +24,7 @@ export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
 /** Day partitions kept ready in front of today (today itself and this many more). */
 export const DAYS_AHEAD = 7;
 /** A table whose history has more days than this gets one partition for everything older. */
-export const MAX_HISTORY_PARTITIONS = 1000;
+const MAX_HISTORY_PARTITIONS = 1000;
 
 export const DAY_MS = 86_400_000;
 const CATCH_ALL = "pmax";
