@@ -5,7 +5,12 @@ import { startAgent } from "./agent-app.js";
 import { catchHangups, exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
 import { failWithProblems } from "../../common/src/config/cli-flags.js";
 import { loadOrExit, reloadConfig } from "../../common/src/config/load-config.js";
-import { describeLooked, exampleConfig, findConfig } from "../../common/src/config/find-config.js";
+import {
+  describeLoaded,
+  describeLooked,
+  exampleConfig,
+  findConfig,
+} from "../../common/src/config/find-config.js";
 import { setProcessTitle } from "../../common/src/config/process-title.js";
 import { loadAgentConfig } from "./config/load-config.js";
 import { createLogger } from "../../common/src/logging.js";
@@ -40,7 +45,7 @@ async function main(): Promise<void> {
   const loaded =
     found.file === undefined
       ? `no config file (${describeLooked(found.looked)}): running on the defaults (${exampleConfig("agent")} lists them)`
-      : `loaded config ${found.file}${found.via === "default" ? "" : ` (from ${found.via})`}`;
+      : describeLoaded(found);
   if (argv.checkConfig) {
     for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
     process.stdout.write(`${found.file ?? "(defaults)"}: config OK\n`);

@@ -4,7 +4,12 @@ import { hideBin } from "yargs/helpers";
 import { catchHangups, exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
 import { EXIT_CONFIG, failWithProblems } from "../../common/src/config/cli-flags.js";
 import { loadOrExit, reloadConfig } from "../../common/src/config/load-config.js";
-import { describeLooked, exampleConfig, findConfig } from "../../common/src/config/find-config.js";
+import {
+  describeLoaded,
+  describeLooked,
+  exampleConfig,
+  findConfig,
+} from "../../common/src/config/find-config.js";
 import { setProcessTitle } from "../../common/src/config/process-title.js";
 import { closeLogger, createLogger } from "../../common/src/logging.js";
 import { createNotifiers } from "./alerts/create-notifiers.js";
@@ -71,7 +76,7 @@ async function main(): Promise<void> {
   }
   const configFile = found.file;
   const config = loadOrExit("hostwatch-collector", () => loadCollectorConfig(configFile));
-  const loaded = `loaded config ${found.file}${found.via === "default" ? "" : ` (from ${found.via})`}`;
+  const loaded = describeLoaded(found);
   if (argv.checkConfig) {
     for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
     process.stdout.write(
