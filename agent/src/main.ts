@@ -3,11 +3,16 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { startAgent } from "./agent-app.js";
 import { catchHangups, exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
-import { ConfigError } from "../../common/src/config/config-error.js";
-import { EXIT_CONFIG, failWithProblems } from "../../common/src/config/cli-flags.js";
-import { describeLooked, exampleConfig, findConfig } from "../../common/src/config/find-config.js";
+import { failWithProblems } from "../../common/src/config/cli-flags.js";
+import { loadOrExit, reloadConfig } from "../../common/src/config/load-config.js";
+import {
+  describeLoaded,
+  describeLooked,
+  exampleConfig,
+  findConfig,
+} from "../../common/src/config/find-config.js";
 import { setProcessTitle } from "../../common/src/config/process-title.js";
-import { loadAgentConfig, type AgentConfig } from "./config/load-config.js";
+import { loadAgentConfig } from "./config/load-config.js";
 import { createLogger } from "../../common/src/logging.js";
 
 async function main(): Promise<void> {
@@ -35,20 +40,12 @@ async function main(): Promise<void> {
 
   const found = findConfig("agent", { explicit: argv.config });
   setProcessTitle("hostwatch-agent", found.file);
-  let config: AgentConfig;
-  try {
-    config = loadAgentConfig(found.file, { host: argv.host, port: argv.port });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`hostwatch-agent: ${error.message}\n`);
-      process.exit(EXIT_CONFIG);
-    }
-    throw error;
-  }
+  const load = () => loadAgentConfig(found.file, { host: argv.host, port: argv.port });
+  const config = loadOrExit("hostwatch-agent", load);
   const loaded =
     found.file === undefined
       ? `no config file (${describeLooked(found.looked)}): running on the defaults (${exampleConfig("agent")} lists them)`
-      : `loaded config ${found.file}${found.via === "default" ? "" : ` (from ${found.via})`}`;
+      : describeLoaded(found);
   if (argv.checkConfig) {
     for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
     process.stdout.write(`${found.file ?? "(defaults)"}: config OK\n`);
@@ -73,23 +70,17 @@ async function main(): Promise<void> {
   logger.info(
     `listening on ${agent.url} (allowed: ${config.security.allowed_ips.join(", ")}; auth ${config.token === undefined ? "off" : "on"})`,
   );
-  hangups.handle(() => {
-    let next: AgentConfig;
-    try {
-      next = loadAgentConfig(found.file, { host: argv.host, port: argv.port });
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      logger.error(`config reload refused, the running config is kept: ${error.problems.join("; ")}`);
-      return;
-    }
-    for (const warning of next.warnings) logger.warn(warning);
-    const { diff, summary } = agent.reload(next);
-    logger.info(`config reloaded: ${summary}`);
-    if (diff.needsRestart.length > 0)
-      logger.warn(
-        `config reload: ${diff.needsRestart.join(", ")} ${diff.needsRestart.length === 1 ? "needs" : "need"} a restart; running with the values the agent started with`,
-      );
-  });
+  hangups.handle(() =>
+    reloadConfig({
+      logger,
+      who: "agent",
+      load,
+      apply: (next) => {
+        const { diff, summary } = agent.reload(next);
+        return { summary, needsRestart: diff.needsRestart };
+      },
+    }),
+  );
 }
 
 main().catch(exitOnError("hostwatch-agent"));

@@ -2,16 +2,21 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { catchHangups, exitOnError, stopOnSignals } from "../../common/src/process-lifecycle.js";
-import { ConfigError } from "../../common/src/config/config-error.js";
 import { EXIT_CONFIG, failWithProblems } from "../../common/src/config/cli-flags.js";
-import { describeLooked, exampleConfig, findConfig } from "../../common/src/config/find-config.js";
+import { loadOrExit, reloadConfig } from "../../common/src/config/load-config.js";
+import {
+  describeLoaded,
+  describeLooked,
+  exampleConfig,
+  findConfig,
+} from "../../common/src/config/find-config.js";
 import { setProcessTitle } from "../../common/src/config/process-title.js";
 import { closeLogger, createLogger } from "../../common/src/logging.js";
 import { createNotifiers } from "./alerts/create-notifiers.js";
 import { NotificationDispatcher } from "./alerts/notify/dispatcher.js";
 import { createCollector } from "./collector-app.js";
 import { plural } from "./health.js";
-import { loadCollectorConfig, type CollectorConfig } from "./config/load-config.js";
+import { loadCollectorConfig } from "./config/load-config.js";
 
 /** `--once`: no agent answered in that cycle (README, "Exit codes"). */
 const EXIT_NONE_ANSWERED = 3;
@@ -69,17 +74,9 @@ async function main(): Promise<void> {
     );
     process.exit(EXIT_CONFIG);
   }
-  let config: CollectorConfig;
-  try {
-    config = loadCollectorConfig(found.file);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`hostwatch-collector: ${error.message}\n`);
-      process.exit(EXIT_CONFIG);
-    }
-    throw error;
-  }
-  const loaded = `loaded config ${found.file}${found.via === "default" ? "" : ` (from ${found.via})`}`;
+  const configFile = found.file;
+  const config = loadOrExit("hostwatch-collector", () => loadCollectorConfig(configFile));
+  const loaded = describeLoaded(found);
   if (argv.checkConfig) {
     for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
     process.stdout.write(
@@ -114,28 +111,19 @@ async function main(): Promise<void> {
   logger.info(loaded);
   for (const warning of config.warnings) logger.warn(warning);
   const hangups = catchHangups(logger);
-  const configFile = found.file;
-  const reload = (reason: string) => {
-    let next: CollectorConfig;
-    try {
-      next = loadCollectorConfig(configFile);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      logger.error(
-        `config reload refused${why(reason)}, the running config is kept: ${error.problems.join("; ")}`,
-      );
-      return;
-    }
-    for (const warning of next.warnings) logger.warn(warning);
-    const { diff, summary } = collector.reload(next);
-    // a change in the agents folder that changed nothing (an editor's temporary file) is no news
-    const quiet = reason !== "SIGHUP" && summary === "nothing changed" && diff.needsRestart.length === 0;
-    logger.log(quiet ? "debug" : "info", `config reloaded${why(reason)}: ${summary}`);
-    if (diff.needsRestart.length > 0)
-      logger.warn(
-        `config reload: ${diff.needsRestart.join(", ")} ${diff.needsRestart.length === 1 ? "needs" : "need"} a restart; running with the values the collector started with`,
-      );
-  };
+  // a change in the agents folder that changed nothing (an editor's temporary file) is no news
+  const reload = (reason: string) =>
+    reloadConfig({
+      logger,
+      who: "collector",
+      load: () => loadCollectorConfig(configFile),
+      apply: (next) => {
+        const { diff, summary } = collector.reload(next);
+        return { summary, needsRestart: diff.needsRestart };
+      },
+      reason,
+      quietIfUnchanged: reason !== "SIGHUP",
+    });
   const collector = await createCollector(config, logger, {
     onAgentsFilesChange: () => reload("agents_files changed"),
   });
@@ -155,11 +143,6 @@ async function main(): Promise<void> {
   collector.start();
   hangups.handle(() => reload("SIGHUP"));
   stopOnSignals(logger, "stopping polls and flushing storage", () => collector.stop(), STOP_BOUND_MS);
-}
-
-/** A reload at SIGHUP is the usual; one for another reason says it. */
-function why(reason: string): string {
-  return reason === "SIGHUP" ? "" : ` (${reason})`;
 }
 
 main().catch(exitOnError("hostwatch-collector"));

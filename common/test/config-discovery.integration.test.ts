@@ -251,29 +251,24 @@ describe("process titles", () => {
     }
   });
 
-  it("leaves out the config's folder when the whole path would not fit", async () => {
-    const { cwd, env } = places();
-    writeJson(path.join(cwd, "config/agent.json"), { host: "127.0.0.1", port: 0 });
-    symlinkSync(programMain("agent"), path.join(cwd, "hostwatch-agent-by-hand"));
+  // the title is written over the process's arguments, so `node <link>` bounds its length
+  it.each([
     // `node hostwatch-agent-by-hand`: 28 bytes, room for "hostwatch-agent agent.json" (26)
-    const agent = startProgram("agent", [], { cwd, env, command: ["node", "hostwatch-agent-by-hand"] });
-    try {
-      await agent.waitFor(/listening on/);
-      expect(cmdline(agent.pid)).toBe("hostwatch-agent agent.json");
-    } finally {
-      expect(await agent.stop()).toBe(0);
-    }
-  });
-
-  it("is cut to the length of a very short command line, as Linux allows no more", async () => {
+    [
+      "leaves out the config's folder when the whole path would not fit",
+      "hostwatch-agent-by-hand",
+      "hostwatch-agent agent.json",
+    ],
+    // `node a`: 6 bytes of arguments to write the title over
+    ["is cut to the length of a very short command line, as Linux allows no more", "a", "hostwa"],
+  ])("%s", async (_what, link, title) => {
     const { cwd, env } = places();
     writeJson(path.join(cwd, "config/agent.json"), { host: "127.0.0.1", port: 0 });
-    symlinkSync(programMain("agent"), path.join(cwd, "a"));
-    // `node a`: 6 bytes of arguments to write the title over
-    const agent = startProgram("agent", [], { cwd, env, command: ["node", "a"] });
+    symlinkSync(programMain("agent"), path.join(cwd, link));
+    const agent = startProgram("agent", [], { cwd, env, command: ["node", link] });
     try {
       await agent.waitFor(/listening on/);
-      expect(cmdline(agent.pid)).toBe("hostwa");
+      expect(cmdline(agent.pid)).toBe(title);
     } finally {
       expect(await agent.stop()).toBe(0);
     }

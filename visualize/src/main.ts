@@ -2,7 +2,7 @@
 import path from "node:path";
 import { ConfigError } from "../../common/src/config/config-error.js";
 import { EXIT_CONFIG } from "../../common/src/config/cli-flags.js";
-import { describeLooked, findConfig } from "../../common/src/config/find-config.js";
+import { describeLoaded, describeLooked, findConfig } from "../../common/src/config/find-config.js";
 import { setProcessTitle } from "../../common/src/config/process-title.js";
 import { checkDefaultOutputDir } from "./cli/output-dir.js";
 import { exitOnError } from "../../common/src/process-lifecycle.js";
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     process.stderr.write(
       `hostwatch-visualize: no collector config (${describeLooked(found.looked)}): reading the collector's default file store in ${source.where}\n`,
     );
-  else progress.line(`loaded config ${found.file}${found.via === "default" ? "" : ` (from ${found.via})`}`);
+  else progress.line(describeLoaded(found));
   if (!args.outputDirGiven)
     progress.line(`writing to ${args.outputDir} (the default; --output-dir DIR to choose)`);
   const started = performance.now();

@@ -79,12 +79,6 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-export function hasChanges(diff: ConfigDiff): boolean {
-  return (
-    diff.added.length + diff.removed.length + diff.changed.length > 0 || diff.thresholds || diff.notifiers
-  );
-}
-
 /** `3 agents added (a, b, c), 1 removed (d), 2 changed (e, f), thresholds changed` */
 export function describeDiff(diff: ConfigDiff): string {
   const parts: string[] = [];

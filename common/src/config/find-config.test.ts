@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { configPlaces, describeLooked, findConfig } from "./find-config.js";
+import { configPlaces, describeLoaded, describeLooked, findConfig } from "./find-config.js";
 
 let cwd: string;
 let root: string;
@@ -68,5 +68,16 @@ describe("config discovery", () => {
 
   it("looks in the real /etc without $HOSTWATCH_CONFIG_ROOT", () => {
     expect(configPlaces("agent", { cwd, env: {} }).map((p) => p.file)).toContain("/etc/hostwatch/agent.json");
+  });
+});
+
+describe("describeLoaded", () => {
+  it("names where the file came from unless it is one of the default places", () => {
+    expect(describeLoaded({ file: "/etc/hostwatch/agent.json", via: "default" })).toBe(
+      "loaded config /etc/hostwatch/agent.json",
+    );
+    expect(describeLoaded({ file: "/srv/a.json", via: "--config" })).toBe(
+      "loaded config /srv/a.json (from --config)",
+    );
   });
 });

@@ -65,6 +65,11 @@ export function describeLooked(looked: ReadonlyArray<ConfigPlace>): string {
   return `looked in ${looked.map((place) => place.file).join(", ")}`;
 }
 
+/** `loaded config /etc/hostwatch/agent.json`, with `(from $HOSTWATCH_CONFIG)` when not a default place. */
+export function describeLoaded(found: Pick<FoundConfig, "file" | "via">): string {
+  return `loaded config ${found.file}${found.via === "default" ? "" : ` (from ${found.via})`}`;
+}
+
 /**
  * The example config shipped with hostwatch (config/<program>.example.json of the installed
  * package, e.g. /opt/hostwatch/config/collector.example.json), found upwards from this file so

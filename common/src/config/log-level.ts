@@ -17,7 +17,7 @@ const LOG_LEVELS: Readonly<Record<string, LogLevel>> = {
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** The winston level of a name in any case; undefined when it is none. */
-export function parseLogLevel(name: string): LogLevel | undefined {
+function parseLogLevel(name: string): LogLevel | undefined {
   return Object.hasOwn(LOG_LEVELS, name.toLowerCase()) ? LOG_LEVELS[name.toLowerCase()] : undefined;
 }
 

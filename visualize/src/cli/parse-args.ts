@@ -31,7 +31,7 @@ const MAX_HOURS = 24 * 400;
  * Python system's visualize_metrics.py, so its commands (`--plot all --hours 24`) work as they
  * are and write where its users look. /tmp is shared, so main checks that the folder is ours.
  */
-export function defaultOutputDir(): string {
+function defaultOutputDir(): string {
   return path.join(tmpdir(), "dashboard");
 }
 
