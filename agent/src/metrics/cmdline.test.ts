@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { tempHost, type TempHost } from "../../test/fixtures/hosts.js";
-import { CMDLINE_MAX_CHARS, formatCmdline, readCmdline } from "./cmdline.js";
+import { CMDLINE_MAX_CHARS } from "../../../common/src/contract/cmdline.js";
+import { formatCmdline, readCmdline } from "./cmdline.js";
 import { ProcessesCollector } from "./processes.js";
 
 const nul = (...args: string[]) => `${args.join("\0")}\0`;
