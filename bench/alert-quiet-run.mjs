@@ -6,6 +6,7 @@
 //
 //   npm run bench:alerts                       # 600 s quiet, 60 s burn, 120 s after
 //   QUIET_S=60 BURN_S=40 npm run bench:alerts  # a short look
+//   BURNERS=1 npm run bench:alerts             # busy loops in the burn (default: one per core)
 //   DIST=/other/dist npm run bench:alerts      # another build (e.g. main's, for "before")
 //   KEEP_DIR=DIR ...                           # run in DIR and keep it (metrics_data.jsonl: the recorded series)
 //   AGENT_CONFIG=FILE COLLECTOR_CONFIG=FILE    # other configs than config/*.local.json (their ports are replaced)

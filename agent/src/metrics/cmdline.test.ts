@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { tempHost, type TempHost } from "../../test/fixtures/hosts.js";
-import { CMDLINE_MAX_CHARS, formatCmdline, readCmdline } from "./cmdline.js";
+import { CMDLINE_MAX_CHARS } from "../../../common/src/contract/cmdline.js";
+import { formatCmdline, readCmdline } from "./cmdline.js";
 import { ProcessesCollector } from "./processes.js";
 
 const nul = (...args: string[]) => `${args.join("\0")}\0`;
@@ -44,6 +45,9 @@ describe("formatCmdline", () => {
     const long = formatCmdline(nul("java", "-cp", "x".repeat(500), "--password=hunter2"));
     expect(Array.from(long)).toHaveLength(CMDLINE_MAX_CHARS);
     expect(long.endsWith("…")).toBe(true);
+    // a URL cut inside its password would no longer look like one: hiding must come first
+    const url = formatCmdline(nul("app", "x".repeat(175), "mysql://app:hunter2@db/prod"));
+    expect(url).toBe(`app ${"x".repeat(175)} mysql://app:***@db/…`);
     expect(formatCmdline(nul(`a${"é".repeat(300)}`))).toHaveLength(CMDLINE_MAX_CHARS);
     expect(formatCmdline(nul("echo", "a\nb\tc\u001b[31m"))).toBe("echo a b c [31m");
   });

@@ -1,7 +1,6 @@
 import { closeSync, openSync, readSync } from "node:fs";
+import { CMDLINE_MAX_CHARS, cutToChars } from "../../../common/src/contract/cmdline.js";
 
-/** Most characters of a command line in the snapshot; longer ones end in "…". */
-export const CMDLINE_MAX_CHARS = 200;
 /** Bytes of /proc/PID/cmdline read: enough for CMDLINE_MAX_CHARS after redaction, whatever ARG_MAX is. */
 const CMDLINE_READ_BYTES = 4096;
 
@@ -37,7 +36,7 @@ export function formatCmdline(raw: Buffer | string): string {
   const redacted = redactArgs(args).join(" ");
   // eslint-disable-next-line no-control-regex -- replacing control characters is the point
   const oneLine = redacted.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, " ").trim();
-  return truncate(oneLine, CMDLINE_MAX_CHARS);
+  return cutToChars(oneLine, CMDLINE_MAX_CHARS);
 }
 
 export function redactArgs(args: readonly string[]): string[] {
@@ -60,12 +59,6 @@ export function redactArgs(args: readonly string[]): string[] {
     out.push(arg.replace(URL_PASSWORD, `$1${REDACTED}@`));
   }
   return out;
-}
-
-/** At most `max` characters (code points), the last one "…" when cut. */
-function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}…`;
 }
 
 /**

@@ -7,11 +7,14 @@ import type { AlertRecord } from "../storage/index.js";
 import { AlertEvaluator } from "./evaluator/evaluator.js";
 import { resolveRules } from "./evaluator/rules.js";
 import { parseEvaluatorState } from "./evaluator/state.js";
-import type { AlertNotification, ResolvedRules, ThresholdsInput } from "./evaluator/types.js";
+import type { AlertNotification, ResolvedRules } from "./evaluator/types.js";
 import type { NotificationDispatcher } from "./notify/dispatcher.js";
 
 const TICK_MS = 30_000;
+/** State changes are written at most this often (and at stop): one write per second at most. */
+const SAVE_DELAY_MS = 1_000;
 
+/** The rules of each configured agent, and those of an agent the config does not name. */
 interface AgentRules {
   byAgent: Map<string, ResolvedRules>;
   fallback: ResolvedRules;
@@ -20,16 +23,11 @@ interface AgentRules {
 function rulesOf(config: CollectorConfig): AgentRules {
   return {
     byAgent: new Map(
-      config.agents.map((agent) => [
-        agent.name,
-        resolveRules(config.thresholds as ThresholdsInput, agent.thresholds),
-      ]),
+      config.agents.map((agent) => [agent.name, resolveRules(config.thresholds, agent.thresholds)]),
     ),
     fallback: resolveRules(config.thresholds),
   };
 }
-/** State changes are written at most this often (and at stop): one write per second at most. */
-const SAVE_DELAY_MS = 1_000;
 
 /**
  * The collector's alerting: evaluates every poll outcome against the thresholds, sends each

@@ -1,3 +1,4 @@
+import { CMDLINE_MAX_CHARS, cutToChars } from "../../../common/src/contract/cmdline.js";
 import type { SecurityMetrics } from "../../../common/src/contract/protocol.js";
 import type { Received } from "../../../collector/src/polling/normalise/normalised-snapshot.js";
 import type { NormalisedSnapshot } from "../../../collector/src/polling/normalise/normalised-snapshot.js";
@@ -83,16 +84,13 @@ function disksTable(s: NormalisedSnapshot): string {
   return `<h3>Disks</h3>${table(["Mount", "Device", "Type", "Used", "Usage", "Inodes"], rows)}${more}`;
 }
 
-/** Longest command line shown; our agent sends at most 200 characters, another agent may send more. */
-const COMMAND_MAX_CHARS = 200;
-
-/** A process's command line cell: "—" when the agent sent none (older agents, kernel threads). */
+/**
+ * A process's command line cell: "—" when the agent sent none (older agents, kernel threads);
+ * cut as our agent cuts it, since another agent may send more.
+ */
 function commandCell(cmdline: string | undefined): string {
   if (cmdline === undefined || cmdline === "") return td(NONE);
-  const chars = Array.from(cmdline);
-  const shown =
-    chars.length <= COMMAND_MAX_CHARS ? cmdline : `${chars.slice(0, COMMAND_MAX_CHARS - 1).join("")}…`;
-  return td(e(shown), "mono cmdline");
+  return td(e(cutToChars(cmdline, CMDLINE_MAX_CHARS)), "mono cmdline");
 }
 
 function processTables(s: NormalisedSnapshot): string {

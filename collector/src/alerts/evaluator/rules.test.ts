@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ParsedCollectorConfig } from "../../config/schema.js";
 import { DEFAULT_FOR, DEFAULT_THRESHOLDS, releaseLevel, resolveRules, toRule } from "./rules.js";
-import type { ThresholdsInput } from "./types.js";
+import { METRICS, type ThresholdsInput } from "./types.js";
 
 describe("toRule", () => {
   it.each([
@@ -53,14 +53,7 @@ describe("resolveRules", () => {
 
   it("a threshold without `for` waits 3 samples for resource metrics, 1 for security findings", () => {
     const rules = resolveRules({ swap_usage: 50 }, { cpu_usage: { warning: 70, critical: 90 } });
-    for (const metric of [
-      "cpu_usage",
-      "cpu_temperature",
-      "system_load",
-      "memory_usage",
-      "swap_usage",
-      "disk_usage",
-    ] as const) {
+    for (const metric of METRICS.filter((m) => m !== "security_issues")) {
       expect(rules[metric]?.for, metric).toBe(3);
       expect(DEFAULT_FOR[metric], metric).toBe(3);
     }
